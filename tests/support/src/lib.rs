@@ -1,0 +1,1 @@
+//! Test support for taxii-gateway (filled in by the test-infrastructure work).
