@@ -17,6 +17,8 @@
 //!
 //! Content (STIX and anything else) is opaque: a [`Payload`] is carried byte for byte.
 
+#[cfg(feature = "proptest")]
+pub mod arbitrary;
 pub mod binding;
 pub mod content;
 pub mod convert;

@@ -1,0 +1,1 @@
+//! proptest strategies for random valid messages (filled in next).

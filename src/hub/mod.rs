@@ -1,0 +1,1 @@
+//! The built-in hub: collections the gateway stores itself (work in progress).
