@@ -1,0 +1,2 @@
+//! Placeholder replaced once the XML binding exists.
+fn main() {}
