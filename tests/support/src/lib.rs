@@ -29,6 +29,6 @@ pub use rabbitmq::{require_rabbitmq, RABBITMQ_ADDRESS};
 
 pub use ports::free_port;
 pub use venv::{
-    bin, ensure_venv_at, peer_script_command, python, run_peer_script, venv, VenvError,
+    bin, ensure_venv_at, peer_script_command, python, run_peer_script, venv, VenvError, VenvState,
 };
 pub use workspace::{peers_dir, workspace_root};

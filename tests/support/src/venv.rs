@@ -151,9 +151,20 @@ impl fmt::Display for VenvError {
 
 impl std::error::Error for VenvError {}
 
+/// What [`ensure_venv_at`] had to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VenvState {
+    /// The stamp matched the pins: nothing was run.
+    Reused,
+    /// No (or a stale) stamp, but `pip freeze` already showed every pin: stamp written.
+    Adopted,
+    /// `pip install -r` ran (after creating the venv if it was missing or broken).
+    Installed,
+}
+
 /// Makes `dir` a venv holding exactly the pins of `requirements`, reusing it when its
 /// stamp (or, for a venv without a stamp, its `pip freeze`) already matches.
-pub fn ensure_venv_at(dir: &Path, requirements: &Path) -> Result<(), VenvError> {
+pub fn ensure_venv_at(dir: &Path, requirements: &Path) -> Result<VenvState, VenvError> {
     let pins = fs::read_to_string(requirements)
         .map_err(|e| VenvError::RequirementsUnreadable(requirements.to_path_buf(), e))?;
     let digest = format!("{:016x}", fnv1a64(pins.as_bytes()));
@@ -168,7 +179,7 @@ pub fn ensure_venv_at(dir: &Path, requirements: &Path) -> Result<(), VenvError> 
     let stamp = dir.join(STAMP_FILE);
     let python = dir.join("bin").join("python");
     if fs::read_to_string(&stamp).ok().as_deref() == Some(digest.as_str()) && python.is_file() {
-        return Ok(());
+        return Ok(VenvState::Reused);
     }
     let interpreter_works = Command::new(&python)
         .args(["-c", "import pip"])
@@ -179,7 +190,7 @@ pub fn ensure_venv_at(dir: &Path, requirements: &Path) -> Result<(), VenvError> 
             "taxii-testkit: adopting {} (pip freeze matches the pins)",
             dir.display()
         );
-        return write_stamp(&stamp, &digest);
+        return write_stamp(&stamp, &digest).map(|()| VenvState::Adopted);
     }
     if !interpreter_works {
         create_venv(dir)?;
@@ -215,7 +226,7 @@ pub fn ensure_venv_at(dir: &Path, requirements: &Path) -> Result<(), VenvError> 
     if !missing.is_empty() {
         return Err(VenvError::PinsNotInstalled(missing));
     }
-    write_stamp(&stamp, &digest)
+    write_stamp(&stamp, &digest).map(|()| VenvState::Installed)
 }
 
 /// Creates a fresh venv at `dir` (removing a broken one first) with the system python3.
