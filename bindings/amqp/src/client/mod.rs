@@ -1,0 +1,292 @@
+//! [`AmqpClient`]: sends envelopes to an AMQP community. [`Exchange::exchange`] is
+//! request/response over direct reply-to; [`AmqpClient::publish`] is one-way (Inbox
+//! delivery to publish-style communities) and returns once the broker confirmed.
+//!
+//! Every publish is `mandatory` with a publisher confirm, so `Ok` means the broker took
+//! the message for a queue; unroutable, refused, unconfirmed and unanswered messages are
+//! errors (RETRY for the partner), never silent losses. The client connects lazily and
+//! reconnects (with backoff, within `connect_timeout`) when its connection is gone.
+
+mod session;
+
+use crate::connect::BrokerSettings;
+use crate::properties::{properties_for, Routing, WireHeaders};
+use crate::publish::{publish_confirmed, Target};
+use crate::status::error_from_plain_reply;
+use crate::{AmqpAddress, AmqpError, Backoff, Credentials, TlsSettings};
+use bytes::Bytes;
+use session::{Session, DIRECT_REPLY_TO};
+use std::sync::Arc;
+use std::time::Duration;
+use taxii_core::{Envelope, Error, Exchange, Identity, Origin};
+use tokio::sync::Mutex;
+
+/// Where a client sends and how long it waits.
+#[derive(Debug, Clone)]
+pub struct AmqpClientConfig {
+    /// The peer's route-table name (`Origin::listener` of replies, and the connection name).
+    pub name: String,
+    /// The broker and the destination (`?queue=` or `?exchange=&routing_key=`).
+    pub address: AmqpAddress,
+    /// The broker user; `None` = the address's user, or RabbitMQ's `guest`.
+    pub credentials: Option<Credentials>,
+    pub tls: TlsSettings,
+    /// How long a request waits for its reply (then RETRY).
+    pub request_timeout: Duration,
+    /// How long a publish waits for the broker's confirm (then RETRY).
+    pub confirm_timeout: Duration,
+    /// How long a call may spend (re)connecting before it fails with RETRY.
+    pub connect_timeout: Duration,
+    pub backoff: Backoff,
+    /// Set `user_id` to the connection's user, so the receiver learns who sent it (the
+    /// broker checks it). Turn off with SASL EXTERNAL, where the user is the certificate's.
+    pub send_user_id: bool,
+    /// Larger replies are refused.
+    pub max_reply_body: u64,
+}
+
+impl AmqpClientConfig {
+    /// Defaults: 30 s request and confirm timeouts, 10 s connect timeout, 16 MiB replies.
+    pub fn new(name: impl Into<String>, address: AmqpAddress) -> AmqpClientConfig {
+        AmqpClientConfig {
+            name: name.into(),
+            address,
+            credentials: None,
+            tls: TlsSettings::default(),
+            request_timeout: Duration::from_secs(30),
+            confirm_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            backoff: Backoff::default(),
+            send_user_id: true,
+            max_reply_body: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// Per-message AMQP fields the binding cannot know by itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublishOptions {
+    /// AMQP `message_id`: the TAXII message id of the body, which the sender knows (it
+    /// wrote the message) and the binding does not (it never parses TAXII).
+    pub message_id: Option<String>,
+}
+
+/// The client side of the binding, one per peer destination; cheap to share (`Arc`).
+pub struct AmqpClient {
+    config: AmqpClientConfig,
+    broker: BrokerSettings,
+    label: String,
+    /// The `user_id` sent with every message, if any.
+    user_id: Option<String>,
+    session: Mutex<Option<Arc<Session>>>,
+}
+
+impl std::fmt::Debug for AmqpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AmqpClient")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl AmqpClient {
+    /// A client; it connects on first use.
+    pub fn new(config: AmqpClientConfig) -> AmqpClient {
+        let broker = BrokerSettings {
+            address: config.address.clone(),
+            credentials: config.credentials.clone(),
+            tls: config.tls.clone(),
+            connection_name: format!("taxii-gateway client {}", config.name),
+            connect_timeout: config.connect_timeout,
+        };
+        AmqpClient {
+            label: config.address.to_string(),
+            user_id: config.send_user_id.then(|| broker.user()),
+            config,
+            broker,
+            session: Mutex::new(None),
+        }
+    }
+
+    /// One-way delivery: returns `Ok` once the broker confirmed the message into a queue.
+    pub async fn publish(
+        &self,
+        envelope: &Envelope,
+        options: &PublishOptions,
+    ) -> Result<(), Error> {
+        let routing = Routing {
+            message_id: options.message_id.as_deref(),
+            user_id: self.user_id.as_deref(),
+            ..Routing::default()
+        };
+        let props = properties_for(envelope, routing)?;
+        let session = self.session().await?;
+        self.send(&session, &envelope.body, props)
+            .await
+            .map_err(Error::from)
+    }
+
+    /// Request/response with per-message fields; [`Exchange::exchange`] is this with none.
+    pub async fn request(
+        &self,
+        request: &Envelope,
+        options: &PublishOptions,
+    ) -> Result<Envelope, Error> {
+        let correlation_id = uuid::Uuid::new_v4().to_string();
+        let routing = Routing {
+            correlation_id: Some(&correlation_id),
+            reply_to: Some(DIRECT_REPLY_TO),
+            message_id: options.message_id.as_deref(),
+            user_id: self.user_id.as_deref(),
+        };
+        let props = properties_for(request, routing)?;
+        let session = self.session().await?;
+        let reply = session.expect_reply(&correlation_id);
+        if let Err(e) = self.send(&session, &request.body, props).await {
+            session.forget(&correlation_id);
+            return Err(e.into());
+        }
+        let waited = tokio::time::timeout(self.config.request_timeout, reply).await;
+        let delivery = match waited {
+            Ok(Ok(delivery)) => delivery,
+            Ok(Err(_)) => {
+                return Err(AmqpError::ConnectionLost {
+                    destination: self.label.clone(),
+                    awaited: "reply",
+                }
+                .into())
+            }
+            Err(_) => {
+                session.forget(&correlation_id);
+                return Err(AmqpError::Timeout {
+                    destination: self.label.clone(),
+                    awaited: "reply",
+                    waited_ms: self.config.request_timeout.as_millis(),
+                }
+                .into());
+            }
+        };
+        self.reply_envelope(delivery)
+    }
+
+    /// Closes the connection (in-flight requests fail with RETRY).
+    pub async fn close(&self) {
+        if let Some(session) = self.session.lock().await.take() {
+            session.close().await;
+        }
+    }
+
+    async fn send(
+        &self,
+        session: &Session,
+        body: &[u8],
+        props: lapin::BasicProperties,
+    ) -> Result<(), AmqpError> {
+        let destination = self.config.address.destination();
+        let target = Target {
+            exchange: destination.exchange(),
+            routing_key: destination.routing_key(),
+            label: &self.label,
+        };
+        let result = publish_confirmed(
+            &session.channel,
+            target,
+            body,
+            props,
+            self.config.confirm_timeout,
+        )
+        .await;
+        if matches!(result, Err(AmqpError::ConnectionLost { .. })) {
+            session.mark_dead();
+        }
+        result
+    }
+
+    /// The live session, (re)connecting with backoff for at most `connect_timeout`.
+    async fn session(&self) -> Result<Arc<Session>, AmqpError> {
+        let deadline = tokio::time::Instant::now() + self.config.connect_timeout;
+        let connecting = async {
+            let mut slot = self.session.lock().await;
+            if let Some(session) = slot.as_ref().filter(|s| s.usable()) {
+                return Ok(session.clone());
+            }
+            if let Some(old) = slot.take() {
+                old.mark_dead();
+            }
+            let mut attempt = 0;
+            loop {
+                match Session::open(&self.broker).await {
+                    Ok(session) => {
+                        let session = Arc::new(session);
+                        *slot = Some(session.clone());
+                        return Ok(session);
+                    }
+                    Err(e)
+                        if tokio::time::Instant::now() + self.config.backoff.delay(attempt)
+                            >= deadline =>
+                    {
+                        return Err(e)
+                    }
+                    Err(e) => {
+                        tracing::debug!(client = %self.config.name, error = %e, "connect failed; retrying");
+                        tokio::time::sleep(self.config.backoff.delay(attempt)).await;
+                        attempt += 1;
+                    }
+                }
+            }
+        };
+        match tokio::time::timeout_at(deadline, connecting).await {
+            Ok(result) => result,
+            Err(_) => Err(AmqpError::Connection {
+                broker: self.label.clone(),
+                reason: format!(
+                    "no connection within {} ms",
+                    self.config.connect_timeout.as_millis()
+                ),
+            }),
+        }
+    }
+
+    fn reply_envelope(&self, delivery: lapin::message::Delivery) -> Result<Envelope, Error> {
+        let wire = WireHeaders::read(&delivery.properties);
+        let body = Bytes::from(delivery.data);
+        if body.len() as u64 > self.config.max_reply_body {
+            return Err(Error::TooLarge {
+                size: body.len() as u64,
+                limit: self.config.max_reply_body,
+            });
+        }
+        if wire.message_binding.is_none() {
+            let text = String::from_utf8_lossy(&body);
+            return Err(match &wire.status {
+                Some(status) => error_from_plain_reply(status, &text, &self.label),
+                None => Error::Internal(format!("{} answered with something that is not a TAXII message (no x-taxii-content-type)", self.label)),
+            });
+        }
+        if wire.services.is_none() {
+            return Err(Error::Internal(format!(
+                "{} answered without x-taxii-services",
+                self.label
+            )));
+        }
+        let origin = Origin {
+            listener: self.config.name.clone(),
+            identity: match delivery.properties.user_id() {
+                Some(user) => Identity::Basic {
+                    user: user.to_string(),
+                },
+                None => Identity::Anonymous,
+            },
+            remote_addr: None,
+            reached_at: Some(self.label.clone()),
+        };
+        Ok(wire.into_envelope(body, origin))
+    }
+}
+
+#[async_trait::async_trait]
+impl Exchange for AmqpClient {
+    async fn exchange(&self, request: Envelope) -> Result<Envelope, Error> {
+        self.request(&request, &PublishOptions::default()).await
+    }
+}
