@@ -3,27 +3,10 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use taxii_testkit::run_peer_script;
+use taxii_testkit::{libtaxii_oracle as oracle, run_peer_script};
 
 const NS_10: &str = "http://taxii.mitre.org/messages/taxii_xml_binding-1";
 const NS_11: &str = "http://taxii.mitre.org/messages/taxii_xml_binding-1.1";
-
-/// Runs the oracle, insists it ran (exit 0), and returns its JSON document.
-fn oracle(args: &[&str], stdin: Option<&[u8]>) -> Value {
-    let output = run_peer_script("libtaxii_oracle.py", args, stdin);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "oracle {args:?} did not run ({}):\n{stderr}",
-        output.status
-    );
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "oracle {args:?} printed no JSON ({e}):\n{}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })
-}
 
 fn write(dir: &Path, name: &str, xml: &str) -> String {
     let path = dir.join(name);
