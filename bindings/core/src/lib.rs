@@ -17,7 +17,7 @@
 //!
 //! Content (STIX and anything else) is opaque: a [`Payload`] is carried byte for byte.
 
-#[cfg(feature = "proptest")]
+#[cfg(any(test, feature = "proptest"))]
 pub mod arbitrary;
 pub mod binding;
 pub mod content;

@@ -8,9 +8,39 @@
 use chrono::{DateTime, Duration, FixedOffset, SecondsFormat};
 
 /// A validated Timestamp Label.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Two labels are equal when they denote the same instant (`...T00:00:00Z` equals
+/// `...T02:00:00+02:00`); the text each was written with is kept for writing it back.
+#[derive(Debug, Clone)]
 pub struct Timestamp {
     text: String,
+}
+
+impl PartialEq for Timestamp {
+    fn eq(&self, other: &Timestamp) -> bool {
+        self.text == other.text || self.instant() == other.instant()
+    }
+}
+
+impl Eq for Timestamp {}
+
+impl std::hash::Hash for Timestamp {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.instant().timestamp_micros().hash(state);
+    }
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Timestamp) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timestamp {
+    /// Chronological order.
+    fn cmp(&self, other: &Timestamp) -> std::cmp::Ordering {
+        self.instant().cmp(&other.instant())
+    }
 }
 
 /// Why a string is not a Timestamp Label.
@@ -127,6 +157,15 @@ mod tests {
         ] {
             assert!(Timestamp::parse(t).is_err(), "{t} should be refused");
         }
+    }
+
+    #[test]
+    fn equality_is_by_instant_and_the_text_is_kept() {
+        let a = Timestamp::parse("2014-01-02T00:00:00Z").unwrap();
+        let b = Timestamp::parse("2014-01-02T02:00:00.000+02:00").unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a.as_str(), b.as_str());
+        assert!(Timestamp::parse("2014-01-02T00:00:00.000001Z").unwrap() > a);
     }
 
     #[test]
