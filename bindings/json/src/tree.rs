@@ -132,6 +132,21 @@ impl NodeSeed<'_, '_> {
         E::custom(message)
     }
 
+    /// Records where a tokenizer error (bad syntax, a number out of range) happened, if no
+    /// deeper value recorded it first.
+    fn note<E: de::Error>(&self, path: &Path<'_>, error: E) -> E {
+        let mut failure = self.failure.borrow_mut();
+        if failure.is_none() {
+            let text = error.to_string();
+            let reason = match text.rfind(" at line ") {
+                Some(at) => text[..at].to_owned(),
+                None => text,
+            };
+            *failure = Some((path.render(), reason));
+        }
+        error
+    }
+
     fn enter<E: de::Error>(&self) -> Result<(), E> {
         if self.depth >= self.max_depth {
             return Err(self.fail(
@@ -190,9 +205,10 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
                 path: &path,
                 failure: self.failure,
             };
-            match seq.next_element_seed(seed)? {
-                Some(item) => items.push(item),
-                None => return Ok(Node::Array(items)),
+            match seq.next_element_seed(seed) {
+                Ok(Some(item)) => items.push(item),
+                Ok(None) => return Ok(Node::Array(items)),
+                Err(e) => return Err(self.note(&path, e)),
             }
         }
     }
@@ -203,7 +219,10 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
         // Small objects (every TAXII object) are checked by scanning; big ones by hashing,
         // so an object with 100,000 keys costs linear time.
         let mut seen: Option<HashSet<String>> = None;
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map
+            .next_key::<String>()
+            .map_err(|e| self.note(self.path, e))?
+        {
             let duplicate = match &mut seen {
                 Some(set) => !set.insert(key.clone()),
                 None => fields.iter().any(|(k, _)| *k == key),
@@ -220,7 +239,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
                     path: &path,
                     failure: self.failure,
                 };
-                map.next_value_seed(seed)?
+                map.next_value_seed(seed).map_err(|e| self.note(&path, e))?
             };
             fields.push((key, value));
             if seen.is_none() && fields.len() > 32 {
