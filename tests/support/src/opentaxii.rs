@@ -61,15 +61,31 @@ impl OpenTaxii {
 
     /// Starts a fresh, empty server on a free port and waits until it is healthy.
     ///
+    /// A port taken by someone else between choosing and binding it is retried on
+    /// another port (twice).
+    ///
     /// # Panics
     /// If the venv is unusable, the data sync fails, or the server is not healthy within
     /// 60 s; the message carries OpenTAXII's and gunicorn's stderr.
     pub fn start() -> Self {
+        let mut attempts_left = 3;
+        loop {
+            attempts_left -= 1;
+            match Self::start_on(free_port()) {
+                Ok(server) => return server,
+                Err(StartFailure::PortTaken(_)) if attempts_left > 0 => continue,
+                Err(StartFailure::PortTaken(why) | StartFailure::Unhealthy(why)) => {
+                    panic!("taxii-testkit: OpenTAXII did not start: {why}")
+                }
+            }
+        }
+    }
+
+    fn start_on(port: u16) -> Result<Self, StartFailure> {
         let data_dir = tempfile::Builder::new()
             .prefix("taxii-testkit-opentaxii-")
             .tempdir()
             .unwrap_or_else(|e| panic!("taxii-testkit: cannot create a temp dir: {e}"));
-        let port = free_port();
         let domain = format!("127.0.0.1:{port}");
         let config = data_dir.path().join("opentaxii.yml");
         let data = data_dir.path().join("opentaxii-data.yml");
@@ -105,8 +121,8 @@ impl OpenTaxii {
             port,
             data_dir,
         };
-        opentaxii.wait_until_healthy();
-        opentaxii
+        opentaxii.wait_until_healthy()?;
+        Ok(opentaxii)
     }
 
     /// The loopback port gunicorn listens on.
@@ -139,33 +155,40 @@ impl OpenTaxii {
         self.server.log_tail(16 * 1024)
     }
 
-    fn wait_until_healthy(&mut self) {
+    fn wait_until_healthy(&mut self) -> Result<(), StartFailure> {
         let deadline = Instant::now() + READY_TIMEOUT;
         loop {
             if let Some(status) = self.server.exit_status() {
-                panic!(
-                    "taxii-testkit: OpenTAXII's gunicorn exited ({status}) before it was \
-                     healthy\n{}",
-                    self.logs()
-                );
+                let logs = self.logs();
+                let why = format!("gunicorn exited ({status}) before it was healthy\n{logs}");
+                return Err(if logs.contains("Address already in use") {
+                    StartFailure::PortTaken(why)
+                } else {
+                    StartFailure::Unhealthy(why)
+                });
             }
             if let Some((200, body)) = http_get(self.address(), "/management/health") {
                 let compact: String = body.split_whitespace().collect();
                 if compact.contains("\"alive\":true") {
-                    return;
+                    return Ok(());
                 }
             }
             if Instant::now() > deadline {
-                panic!(
-                    "taxii-testkit: OpenTAXII did not answer {{\"alive\":true}} on {} within \
-                     {READY_TIMEOUT:?}\n{}",
+                return Err(StartFailure::Unhealthy(format!(
+                    "no {{\"alive\":true}} from {} within {READY_TIMEOUT:?}\n{}",
                     self.url("/management/health"),
                     self.logs()
-                );
+                )));
             }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// Why one start attempt failed (the text carries the logs).
+enum StartFailure {
+    PortTaken(String),
+    Unhealthy(String),
 }
 
 /// A command for an OpenTAXII tool reading `config`, with every inherited `OPENTAXII_*`
@@ -191,4 +214,21 @@ fn fill_template(template: &str, target: &Path, domain: &str, data_dir: &Path) {
         .replace("@DATA_DIR@", &data_dir.to_string_lossy());
     std::fs::write(target, filled)
         .unwrap_or_else(|e| panic!("taxii-testkit: cannot write {}: {e}", target.display()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    #[test]
+    fn a_port_someone_else_holds_is_reported_as_taken_so_start_can_retry() {
+        let holder = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = holder.local_addr().expect("addr").port();
+        match OpenTaxii::start_on(port) {
+            Err(StartFailure::PortTaken(why)) => assert!(why.contains("gunicorn exited"), "{why}"),
+            Err(StartFailure::Unhealthy(why)) => panic!("not recognised as a taken port: {why}"),
+            Ok(_) => panic!("gunicorn cannot have bound a port held by this test"),
+        }
+    }
 }
