@@ -36,8 +36,9 @@ fn id(version: Version) -> BoxedStrategy<String> {
     }
 }
 
+/// An identifier that is also a valid `xs:anyURI` (names, subscription and result ids).
 fn token() -> impl Strategy<Value = String> {
-    "[A-Za-z][A-Za-z0-9_.:/-]{0,20}"
+    "[A-Za-z][A-Za-z0-9.-]{0,12}(:[A-Za-z0-9_.-]{1,8}){0,2}(/[A-Za-z0-9_.-]{1,8})?"
 }
 
 fn uri() -> impl Strategy<Value = String> {
@@ -74,7 +75,7 @@ fn extended_header() -> impl Strategy<Value = ExtendedHeader> {
 }
 
 fn signature() -> impl Strategy<Value = Signature> {
-    "[A-Za-z0-9+/]{4,40}".prop_map(|digest| {
+    "([A-Za-z0-9+/]{4}){1,10}".prop_map(|digest| {
         Signature(bytes::Bytes::from(format!(
             "<ds:Signature xmlns:ds=\"{}\"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/><ds:Reference URI=\"\"><ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/></ds:Transforms><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue>ZGlnZXN0</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>{digest}</ds:SignatureValue></ds:Signature>",
             ids::ns::XMLDSIG

@@ -54,7 +54,10 @@ fn a_depth_bomb_stops_at_the_depth_limit() {
 
 #[test]
 fn huge_attributes_and_too_many_attributes_are_refused() {
-    let huge = format!("<Discovery_Request xmlns=\"{NS11}\" message_id=\"{}\"/>", "9".repeat(2 * 1024 * 1024));
+    let huge = format!(
+        "<Discovery_Request xmlns=\"{NS11}\" message_id=\"{}\"/>",
+        "9".repeat(2 * 1024 * 1024)
+    );
     assert!(refuse(Version::V11, huge.as_bytes()).contains("exceeds the limit"));
     let attrs: String = (0..300).map(|i| format!(" a{i}=\"v\"")).collect();
     let many = format!("<Discovery_Request xmlns=\"{NS11}\" message_id=\"1\"{attrs}/>");
@@ -63,10 +66,22 @@ fn huge_attributes_and_too_many_attributes_are_refused() {
 
 #[test]
 fn documents_over_the_size_limit_are_refused_before_parsing() {
-    let limits = Limits { max_bytes: 1024, ..Limits::default() };
-    let doc = format!("<Discovery_Request xmlns=\"{NS11}\" message_id=\"1\">{}</Discovery_Request>", " ".repeat(2048));
-    let e = XmlBinding::v11().with_limits(limits).decode_message(doc.as_bytes()).unwrap_err();
-    assert!(e.to_string().contains("exceeds the limit of 1024 bytes"), "{e}");
+    let limits = Limits {
+        max_bytes: 1024,
+        ..Limits::default()
+    };
+    let doc = format!(
+        "<Discovery_Request xmlns=\"{NS11}\" message_id=\"1\">{}</Discovery_Request>",
+        " ".repeat(2048)
+    );
+    let e = XmlBinding::v11()
+        .with_limits(limits)
+        .decode_message(doc.as_bytes())
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("exceeds the limit of 1024 bytes"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -84,7 +99,9 @@ fn wrong_or_missing_namespaces_are_named() {
     let v10 = "<Discovery_Request xmlns=\"http://taxii.mitre.org/messages/taxii_xml_binding-1\" message_id=\"1\"/>";
     let e = refuse(Version::V11, v10.as_bytes());
     assert!(e.contains("that is the namespace of XML 1.0"), "{e}");
-    assert!(refuse(Version::V11, b"<Discovery_Request message_id=\"1\"/>").contains("no namespace"));
+    assert!(
+        refuse(Version::V11, b"<Discovery_Request message_id=\"1\"/>").contains("no namespace")
+    );
     let unbound = format!("<t:Discovery_Request xmlns=\"{NS11}\" message_id=\"1\"/>");
     assert!(refuse(Version::V11, unbound.as_bytes()).contains("prefix \"t\" is not declared"));
 }
@@ -92,12 +109,20 @@ fn wrong_or_missing_namespaces_are_named() {
 #[test]
 fn unknown_message_types_and_elements_are_refused() {
     let unknown = format!("<Gossip_Request xmlns=\"{NS11}\" message_id=\"1\"/>");
-    assert!(refuse(Version::V11, unknown.as_bytes()).contains("Gossip_Request is not a TAXII 1.1 message type"));
+    assert!(refuse(Version::V11, unknown.as_bytes())
+        .contains("Gossip_Request is not a TAXII 1.1 message type"));
     let fulfillment_10 = "<Poll_Fulfillment xmlns=\"http://taxii.mitre.org/messages/taxii_xml_binding-1\" message_id=\"1\" feed_name=\"f\" result_id=\"r\" result_part_number=\"1\"/>";
-    assert!(refuse(Version::V10, fulfillment_10.as_bytes()).contains("not a TAXII 1.0 message type"));
-    let stray = format!("<Discovery_Request xmlns=\"{NS11}\" message_id=\"1\"><Surprise/></Discovery_Request>");
+    assert!(
+        refuse(Version::V10, fulfillment_10.as_bytes()).contains("not a TAXII 1.0 message type")
+    );
+    let stray = format!(
+        "<Discovery_Request xmlns=\"{NS11}\" message_id=\"1\"><Surprise/></Discovery_Request>"
+    );
     let e = refuse(Version::V11, stray.as_bytes());
-    assert!(e.contains("Surprise is not allowed in Discovery_Request"), "{e}");
+    assert!(
+        e.contains("Surprise is not allowed in Discovery_Request"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -119,14 +144,19 @@ fn invalid_utf8_and_other_encodings_are_refused() {
 #[test]
 fn missing_required_fields_and_bad_values_are_named() {
     let no_collection = format!("<Poll_Fulfillment xmlns=\"{NS11}\" message_id=\"1\" result_id=\"r\" result_part_number=\"1\"/>");
-    assert!(refuse(Version::V11, no_collection.as_bytes()).contains("missing required attribute collection_name"));
+    assert!(refuse(Version::V11, no_collection.as_bytes())
+        .contains("missing required attribute collection_name"));
     let bad_part = format!("<Poll_Fulfillment xmlns=\"{NS11}\" message_id=\"1\" collection_name=\"c\" result_id=\"r\" result_part_number=\"-1\"/>");
     assert!(refuse(Version::V11, bad_part.as_bytes()).contains("non-negative integer"));
     let bad_label = format!("<Poll_Request xmlns=\"{NS11}\" message_id=\"1\" collection_name=\"c\"><Exclusive_Begin_Timestamp>yesterday</Exclusive_Begin_Timestamp><Subscription_ID>s</Subscription_ID></Poll_Request>");
     let e = refuse(Version::V11, bad_label.as_bytes());
-    assert!(e.contains("<Exclusive_Begin_Timestamp>") && e.contains("not a TAXII timestamp label"), "{e}");
+    assert!(
+        e.contains("<Exclusive_Begin_Timestamp>") && e.contains("not a TAXII timestamp label"),
+        "{e}"
+    );
     let both = format!("<Poll_Request xmlns=\"{NS11}\" message_id=\"1\" collection_name=\"c\"/>");
-    assert!(refuse(Version::V11, both.as_bytes()).contains("exactly one of Subscription_ID and Poll_Parameters"));
+    assert!(refuse(Version::V11, both.as_bytes())
+        .contains("exactly one of Subscription_ID and Poll_Parameters"));
 }
 
 #[test]

@@ -120,8 +120,14 @@ fn a_retry_time_becomes_a_wait_in_seconds_and_back() {
     let Body::StatusMessage(back) = convert(m11, Version::V10, now()).unwrap().body else {
         panic!("not a status")
     };
-    assert_eq!(back.details, StatusDetails::Text("2014-06-01T12:01:30.000000Z".into()));
-    assert_eq!(ts("2014-06-01T12:01:30.000000Z"), ts("2014-06-01T12:01:30Z"));
+    assert_eq!(
+        back.details,
+        StatusDetails::Text("2014-06-01T12:01:30.000000Z".into())
+    );
+    assert_eq!(
+        ts("2014-06-01T12:01:30.000000Z"),
+        ts("2014-06-01T12:01:30Z")
+    );
 }
 
 #[test]
@@ -264,7 +270,9 @@ fn losslessly_convertible(m: &Message) -> bool {
     match (&s.status_type, &s.details) {
         (StatusType::Retry, StatusDetails::Text(t)) => Timestamp::parse(t.trim()).is_err(),
         (
-            StatusType::UnsupportedMessage | StatusType::UnsupportedContent | StatusType::UnsupportedProtocol,
+            StatusType::UnsupportedMessage
+            | StatusType::UnsupportedContent
+            | StatusType::UnsupportedProtocol,
             StatusDetails::Text(t),
         ) => t.split_whitespace().collect::<Vec<_>>().join(" ") == *t && !t.is_empty(),
         _ => true,
