@@ -1,4 +1,4 @@
-//! One publish with `mandatory` and a publisher confirm: the only way either side sends.
+//! One publish with a publisher confirm (and `mandatory` where the broker honours it): the only way either side sends.
 //! It returns `Ok` only once the broker has taken responsibility for a routable message.
 
 use crate::AmqpError;
@@ -13,6 +13,8 @@ pub(crate) struct Target<'a> {
     pub routing_key: &'a str,
     /// How the destination is named in errors (an address, or `reply_to ...`).
     pub label: &'a str,
+    /// Ask the broker to return the message if no queue takes it.
+    pub mandatory: bool,
 }
 
 /// Publishes `payload` and waits up to `confirm_timeout` for the broker's confirm.
@@ -28,7 +30,7 @@ pub(crate) async fn publish_confirmed(
     let routing_key = lapin::types::ShortString::try_new(target.routing_key)
         .map_err(|_| AmqpError::Config(format!("routing key too long: {}", target.label)))?;
     let options = BasicPublishOptions {
-        mandatory: true,
+        mandatory: target.mandatory,
         immediate: false,
     };
     let lost = |awaited: &'static str| AmqpError::ConnectionLost {

@@ -187,6 +187,7 @@ impl AmqpClient {
             exchange: destination.exchange(),
             routing_key: destination.routing_key(),
             label: &self.label,
+            mandatory: true,
         };
         let result = publish_confirmed(
             &session.channel,

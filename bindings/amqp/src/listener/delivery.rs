@@ -189,6 +189,9 @@ async fn reply(
         exchange: "",
         routing_key: reply_to,
         label: &label,
+        // RabbitMQ (3.10 at least) returns mandatory replies to direct reply-to as
+        // unroutable even when it delivered them; only real reply queues can use it.
+        mandatory: !reply_to.starts_with("amq.rabbitmq.reply-to."),
     };
     publish_confirmed(
         &context.channel,

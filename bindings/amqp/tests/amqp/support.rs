@@ -1,0 +1,281 @@
+//! Shared pieces of the broker tests: the broker lock, unique queues that clean up after
+//! themselves, the pika peers, and in-test handlers (real code, no mocks).
+
+use bytes::Bytes;
+use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
+use lapin::{Connection, ConnectionProperties};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use taxii_amqp::{dead_letter_exchange_name, Credentials, dead_letter_queue_name, AmqpAddress, StatusRequest, StatusWriter};
+use taxii_core::{ids, Envelope, Error, Exchange, Message, MessageBinding, Origin, Version};
+use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+pub const BROKER: &str = "amqp://127.0.0.1:5672/%2f";
+
+/// RabbitMQ's default user, which may log in over loopback only.
+pub fn guest() -> Option<Credentials> {
+    Some(Credentials::new("guest", "guest"))
+}
+
+static BROKER_LOCK: RwLock<()> = RwLock::const_new(());
+
+/// Logs to the test output, filtered by `RUST_LOG` (default: warnings).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+}
+
+/// For tests that only need the broker running.
+pub async fn shared_broker() -> RwLockReadGuard<'static, ()> {
+    init_logging();
+    taxii_testkit::require_rabbitmq();
+    BROKER_LOCK.read().await
+}
+
+/// For tests that stop and start the broker.
+pub async fn exclusive_broker() -> RwLockWriteGuard<'static, ()> {
+    init_logging();
+    taxii_testkit::require_rabbitmq();
+    BROKER_LOCK.write().await
+}
+
+/// A queue name no other test uses; its queue, `.dead` queue and `.dlx` exchange are
+/// deleted when dropped.
+pub struct TestQueue {
+    pub name: String,
+}
+
+impl TestQueue {
+    pub fn new(purpose: &str) -> TestQueue {
+        TestQueue {
+            name: format!("taxii-amqp-test.{purpose}.{}", uuid::Uuid::new_v4()),
+        }
+    }
+
+    pub fn address(&self) -> AmqpAddress {
+        format!("{BROKER}?queue={}", self.name).parse().expect("test address")
+    }
+
+    pub fn dead(&self) -> String {
+        dead_letter_queue_name(&self.name)
+    }
+
+    pub async fn delete(&self) {
+        let Ok(connection) = Connection::connect("amqp://guest:guest@127.0.0.1:5672/%2f", ConnectionProperties::default()).await else {
+            return;
+        };
+        if let Ok(channel) = connection.create_channel().await {
+            for queue in [self.name.clone(), self.dead()] {
+                let _ = channel.queue_delete(queue.as_str().into(), QueueDeleteOptions::default()).await;
+            }
+            let dlx = dead_letter_exchange_name(&self.name);
+            let _ = channel.exchange_delete(dlx.as_str().into(), ExchangeDeleteOptions::default()).await;
+        }
+        let _ = connection.close(200, "test cleanup".into()).await;
+    }
+}
+
+/// Messages waiting in `queue`, by a passive declare.
+pub async fn queue_depth(queue: &str) -> u32 {
+    let connection = Connection::connect("amqp://guest:guest@127.0.0.1:5672/%2f", ConnectionProperties::default())
+        .await
+        .expect("broker connection");
+    let channel = connection.create_channel().await.expect("channel");
+    let declared = channel
+        .queue_declare(
+            queue.into(),
+            lapin::options::QueueDeclareOptions { passive: true, ..Default::default() },
+            lapin::types::FieldTable::default(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("queue {queue} should exist: {e}"));
+    let _ = connection.close(200, "".into()).await;
+    declared.message_count()
+}
+
+/// A TAXII XML 1.1 envelope with `body`.
+pub fn xml11(body: &str) -> Envelope {
+    Envelope {
+        body: Bytes::from(body.to_owned()),
+        message_binding: ids::MESSAGE_XML_11.into(),
+        services: ids::SERVICES_11.into(),
+        protocol: taxii_amqp::PROTOCOL_AMQP.into(),
+        accept: vec![ids::MESSAGE_XML_11.into()],
+        origin: Origin::default(),
+    }
+}
+
+/// A handler that records every request and answers each with a fixed XML 1.1 body.
+#[derive(Default)]
+pub struct Recorder {
+    pub seen: Mutex<Vec<Envelope>>,
+}
+
+pub const ANSWER: &str = r#"<taxii_11:Status_Message xmlns:taxii_11="http://taxii.mitre.org/messages/taxii_xml_binding-1.1" message_id="a1" in_response_to="1" status_type="SUCCESS"/>"#;
+
+#[async_trait::async_trait]
+impl Exchange for Recorder {
+    async fn exchange(&self, request: Envelope) -> Result<Envelope, Error> {
+        self.seen.lock().expect("recorder lock").push(request);
+        Ok(xml11(ANSWER))
+    }
+}
+
+/// A handler that counts deliveries by the id in the body (`msg-<n>`).
+#[derive(Default)]
+pub struct Counter {
+    pub deliveries: Mutex<HashMap<String, u32>>,
+}
+
+#[async_trait::async_trait]
+impl Exchange for Counter {
+    async fn exchange(&self, request: Envelope) -> Result<Envelope, Error> {
+        let id = String::from_utf8_lossy(&request.body).into_owned();
+        *self.deliveries.lock().expect("counter lock").entry(id).or_default() += 1;
+        Ok(xml11(ANSWER))
+    }
+}
+
+/// The status writer the gateway would inject: the real XML binding of the version asked.
+pub struct XmlStatusWriter;
+
+impl StatusWriter for XmlStatusWriter {
+    fn write_status(&self, request: StatusRequest<'_>) -> Result<Envelope, Error> {
+        let version = request.services.unwrap_or(Version::V11);
+        let binding = taxii_xml::XmlBinding::new(version);
+        let message = Message::status(version, uuid::Uuid::new_v4().to_string(), "0", request.error.to_status(version));
+        Ok(Envelope {
+            body: binding.encode(&message)?,
+            message_binding: binding.id().into(),
+            services: version.services_id().into(),
+            protocol: taxii_amqp::PROTOCOL_AMQP.into(),
+            accept: Vec::new(),
+            origin: Origin::default(),
+        })
+    }
+}
+
+/// Decodes an XML 1.1 Status_Message reply body and returns its status type.
+pub fn status_type_of(body: &str) -> String {
+    let message = taxii_xml::XmlBinding::v11()
+        .decode(body.as_bytes(), Version::V11)
+        .unwrap_or_else(|e| panic!("reply is not an XML 1.1 message ({e}): {body}"));
+    match message.body {
+        taxii_core::Body::StatusMessage(s) => s.status_type.as_str().to_owned(),
+        other => panic!("expected a Status_Message, got {:?}", other.message_type()),
+    }
+}
+
+fn pika_script(name: &str) -> Command {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/amqp/pika").join(name);
+    let mut command = Command::new(taxii_testkit::python());
+    command.arg(script);
+    command
+}
+
+/// Runs the pika partner: publishes `requests` to `queue`, returns its JSON report.
+pub fn pika_partner(queue: &str, requests: &serde_json::Value, wait_seconds: u32) -> serde_json::Value {
+    let mut child = pika_script("partner.py")
+        .args([queue, &wait_seconds.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start pika partner");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(requests.to_string().as_bytes())
+        .expect("write requests");
+    let output = child.wait_with_output().expect("pika partner output");
+    assert!(
+        output.status.success(),
+        "pika partner failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!("pika partner printed no JSON ({e}): {}", String::from_utf8_lossy(&output.stdout))
+    })
+}
+
+/// The pika community member consuming `queue`, started and ready.
+pub struct PikaCommunity {
+    child: Child,
+    stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl PikaCommunity {
+    pub fn start(queue: &str, count: usize) -> PikaCommunity {
+        let mut child = pika_script("community.py")
+            .args([queue, &count.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start pika community");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("read ready line");
+        assert_eq!(line.trim(), "ready", "pika community did not start");
+        PikaCommunity { child, stdout }
+    }
+
+    /// What it received, once it handled its count.
+    pub fn finish(mut self) -> serde_json::Value {
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).expect("read report");
+        let status = self.child.wait().expect("pika community exit");
+        assert!(status.success(), "pika community failed: {status}");
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("pika community report ({e}): {line}"))
+    }
+}
+
+impl Drop for PikaCommunity {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Serves `listener` with `handler` in the background until the returned token is cancelled.
+pub fn serve(
+    listener: taxii_amqp::AmqpListener,
+    handler: Arc<dyn Exchange>,
+) -> (tokio_util::sync::CancellationToken, tokio::task::JoinHandle<Result<(), Error>>) {
+    use taxii_core::Listener;
+    let stop = tokio_util::sync::CancellationToken::new();
+    let task = tokio::spawn(Box::new(listener).serve(handler, stop.clone()));
+    (stop, task)
+}
+
+/// Waits until `queue` exists and has a consumer (a listener that is serving).
+pub async fn wait_for_consumer(queue: &str) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Ok(connection) = Connection::connect("amqp://guest:guest@127.0.0.1:5672/%2f", ConnectionProperties::default()).await {
+            if let Ok(channel) = connection.create_channel().await {
+                let passive = lapin::options::QueueDeclareOptions { passive: true, ..Default::default() };
+                let declared = channel.queue_declare(queue.into(), passive, lapin::types::FieldTable::default()).await;
+                let _ = connection.close(200, "".into()).await;
+                if declared.is_ok_and(|q| q.consumer_count() > 0) {
+                    return;
+                }
+            }
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no consumer on {queue} within 20 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// The TAXII headers of a well-formed XML 1.1 request, as pika sends them.
+pub fn xml11_headers() -> serde_json::Value {
+    serde_json::json!({
+        "x-taxii-content-type": ids::MESSAGE_XML_11,
+        "x-taxii-services": ids::SERVICES_11,
+        "x-taxii-protocol": taxii_amqp::PROTOCOL_AMQP,
+        "x-taxii-accept": ids::MESSAGE_XML_11,
+    })
+}
