@@ -39,9 +39,15 @@ async fn headers_match_case_insensitively_and_fill_the_envelope() {
     assert_eq!(answer.status, 200, "{answer:?}");
     assert_eq!(answer.body, DISCOVERY_11);
     assert_eq!(answer.header("Content-Type"), Some("application/xml"));
-    assert_eq!(answer.header("X-TAXII-Content-Type"), Some(ids::MESSAGE_XML_11));
+    assert_eq!(
+        answer.header("X-TAXII-Content-Type"),
+        Some(ids::MESSAGE_XML_11)
+    );
     assert_eq!(answer.header("X-TAXII-Services"), Some(ids::SERVICES_11));
-    assert_eq!(answer.header("X-TAXII-Protocol"), Some(ids::PROTOCOL_HTTP_10));
+    assert_eq!(
+        answer.header("X-TAXII-Protocol"),
+        Some(ids::PROTOCOL_HTTP_10)
+    );
 
     let seen = echo.last();
     assert_eq!(&seen.body[..], DISCOVERY_11.as_bytes());
@@ -83,7 +89,10 @@ async fn a_json_answer_travels_as_application_json() {
         Some(ids::MESSAGE_JSON_CERT_EU_10)
     );
     assert_eq!(answer.body, json);
-    assert!(echo.last().accept.is_empty(), "no X-TAXII-Accept: any binding");
+    assert!(
+        echo.last().accept.is_empty(),
+        "no X-TAXII-Accept: any binding"
+    );
     listener.shutdown().await;
 }
 
@@ -102,9 +111,15 @@ async fn requests_without_or_with_wrong_credentials_get_401_and_an_unauthorized_
     let listener = common::start(basic_config(), echo.clone()).await;
     let cases = [
         (String::new(), "requires HTTP Basic credentials"),
-        (basic("harness", "wrong"), "the password for user \"harness\" is wrong"),
+        (
+            basic("harness", "wrong"),
+            "the password for user \"harness\" is wrong",
+        ),
         (basic("mallory", "harness-pass"), "\"mallory\""),
-        ("Authorization: Bearer abc.def\r\n".to_owned(), "\"Bearer\" is not supported"),
+        (
+            "Authorization: Bearer abc.def\r\n".to_owned(),
+            "\"Bearer\" is not supported",
+        ),
     ];
     for (credentials, says) in cases {
         let answer = raw::send(listener.addr, &libtaxii_style_post(&credentials)).await;
@@ -113,13 +128,25 @@ async fn requests_without_or_with_wrong_credentials_get_401_and_an_unauthorized_
             answer.header("WWW-Authenticate"),
             Some("Basic realm=\"Acme TAXII\", charset=\"UTF-8\"")
         );
-        assert!(answer.body.contains("status_type=\"UNAUTHORIZED\""), "{answer:?}");
+        assert!(
+            answer.body.contains("status_type=\"UNAUTHORIZED\""),
+            "{answer:?}"
+        );
         assert!(answer.body.contains("in_response_to=\"0\""), "{answer:?}");
         assert!(answer.body.contains(says), "expected {says:?}: {answer:?}");
-        assert!(!answer.body.contains("harness-pass"), "never echo a password");
-        assert_eq!(answer.header("X-TAXII-Content-Type"), Some(ids::MESSAGE_XML_11));
+        assert!(
+            !answer.body.contains("harness-pass"),
+            "never echo a password"
+        );
+        assert_eq!(
+            answer.header("X-TAXII-Content-Type"),
+            Some(ids::MESSAGE_XML_11)
+        );
     }
-    assert!(echo.seen.lock().expect("lock").is_empty(), "the handler saw nothing");
+    assert!(
+        echo.seen.lock().expect("lock").is_empty(),
+        "the handler saw nothing"
+    );
     listener.shutdown().await;
 }
 

@@ -12,7 +12,10 @@ use tokio::net::TcpStream;
 async fn assert_still_serving(listener: &Running) {
     let answer = raw::send(listener.addr, &taxii_post("/taxii", DISCOVERY_11)).await;
     assert_eq!(answer.status, 200, "{answer:?}");
-    assert_eq!(answer.body, DISCOVERY_11, "the echo answered the good request");
+    assert_eq!(
+        answer.body, DISCOVERY_11,
+        "the echo answered the good request"
+    );
 }
 
 fn assert_status(answer: &raw::RawResponse, http: u16, status_type: &str, says: &str) {
@@ -29,20 +32,24 @@ fn assert_status(answer: &raw::RawResponse, http: u16, status_type: &str, says: 
         Some("urn:taxii.mitre.org:protocol:http:1.0")
     );
     assert!(
-        answer.body.contains(&format!("status_type=\"{status_type}\"")),
+        answer
+            .body
+            .contains(&format!("status_type=\"{status_type}\"")),
         "{answer:?}"
     );
     assert!(answer.body.contains("in_response_to=\"0\""), "{answer:?}");
-    assert!(answer.body.contains(says), "expected {says:?} in {answer:?}");
+    assert!(
+        answer.body.contains(says),
+        "expected {says:?} in {answer:?}"
+    );
 }
 
 #[tokio::test]
 async fn wrong_methods_get_405_with_allow_post_and_an_explanation() {
     let listener = common::start(common::config("public"), Echo::new()).await;
     for method in ["GET", "PUT", "DELETE", "OPTIONS", "HEAD"] {
-        let request = format!(
-            "{method} /taxii HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        );
+        let request =
+            format!("{method} /taxii HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         let answer = if method == "HEAD" {
             raw::send_for_head(listener.addr, request.as_bytes()).await
         } else {
@@ -52,7 +59,12 @@ async fn wrong_methods_get_405_with_allow_post_and_an_explanation() {
         if method == "HEAD" {
             assert_eq!(answer.status, 405); // HEAD answers carry no body
         } else {
-            assert_status(&answer, 405, "BAD_MESSAGE", &format!("HTTP method {method}"));
+            assert_status(
+                &answer,
+                405,
+                "BAD_MESSAGE",
+                &format!("HTTP method {method}"),
+            );
         }
         assert_still_serving(&listener).await;
     }
@@ -99,7 +111,10 @@ async fn missing_and_unknown_taxii_headers_are_named_in_the_status() {
     // An unsupported binding's status lists the supported ones.
     let request = good.replace(cases[2].0, cases[2].1);
     let answer = raw::send(listener.addr, request.as_bytes()).await;
-    assert!(answer.body.contains("urn:cert.europa.eu:message:json:1.0"), "{answer:?}");
+    assert!(
+        answer.body.contains("urn:cert.europa.eu:message:json:1.0"),
+        "{answer:?}"
+    );
     listener.shutdown().await;
 }
 
@@ -113,7 +128,12 @@ async fn an_oversized_body_is_refused_from_its_content_length_before_it_is_sent(
         .replace("Content-Length: 0", "Content-Length: 10485760");
     // Only the head is sent: the answer must come without the 10 MiB body.
     let answer = raw::send(listener.addr, request.as_bytes()).await;
-    assert_status(&answer, 413, "BAD_MESSAGE", "exceeds the limit of 1024 bytes");
+    assert_status(
+        &answer,
+        413,
+        "BAD_MESSAGE",
+        "exceeds the limit of 1024 bytes",
+    );
     assert_eq!(answer.header("Connection"), Some("close"));
     assert_still_serving(&listener).await;
     listener.shutdown().await;
@@ -134,7 +154,12 @@ async fn an_oversized_chunked_body_is_refused_while_streaming() {
         stream.write_all(chunk.as_bytes()).await.expect("chunk");
     }
     let answer = raw::read_response(&mut stream).await;
-    assert_status(&answer, 413, "BAD_MESSAGE", "exceeds the limit of 1024 bytes");
+    assert_status(
+        &answer,
+        413,
+        "BAD_MESSAGE",
+        "exceeds the limit of 1024 bytes",
+    );
     assert_still_serving(&listener).await;
     listener.shutdown().await;
 }
@@ -152,8 +177,14 @@ async fn slow_headers_are_cut_off_and_do_not_hold_up_other_clients() {
     assert_still_serving(&listener).await;
     let mut rest = Vec::new();
     let closed = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
-    assert!(closed.is_ok(), "the slow connection was closed by the listener");
-    assert!(rest.is_empty() || rest.starts_with(b"HTTP/1.1 408"), "{rest:?}");
+    assert!(
+        closed.is_ok(),
+        "the slow connection was closed by the listener"
+    );
+    assert!(
+        rest.is_empty() || rest.starts_with(b"HTTP/1.1 408"),
+        "{rest:?}"
+    );
     assert_still_serving(&listener).await;
     listener.shutdown().await;
 }
@@ -188,14 +219,19 @@ async fn connections_beyond_the_cap_wait_until_one_is_free() {
     let mut config = common::config("public");
     config.max_connections = 1;
     let listener = common::start(config, Echo::new()).await;
-    let holder = TcpStream::connect(listener.addr).await.expect("first connection");
+    let holder = TcpStream::connect(listener.addr)
+        .await
+        .expect("first connection");
     tokio::time::sleep(Duration::from_millis(100)).await; // let it be accepted
     let waiting = tokio::spawn({
         let addr = listener.addr;
         async move { raw::send(addr, &taxii_post("/taxii", DISCOVERY_11)).await }
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(!waiting.is_finished(), "the second connection waited for a free slot");
+    assert!(
+        !waiting.is_finished(),
+        "the second connection waited for a free slot"
+    );
     drop(holder);
     let answer = waiting.await.expect("second client");
     assert_eq!(answer.status, 200, "{answer:?}");

@@ -2,6 +2,7 @@
 //! Status_Message writer, certificates (`pki`) and raw HTTP (`raw`).
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod peers;
 pub mod pki;
 pub mod raw;
 

@@ -53,7 +53,9 @@ impl Authority {
         params
             .subject_alt_names
             .push(SanType::IpAddress("127.0.0.1".parse().expect("ip")));
-        params.distinguished_name.push(DnType::CommonName, "taxii gateway test server");
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "taxii gateway test server");
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         self.issue(params)
     }
@@ -73,7 +75,9 @@ impl Authority {
 
     fn issue(&self, params: CertificateParams) -> Issued {
         let key = KeyPair::generate().expect("key");
-        let cert = params.signed_by(&key, &self.cert, &self.key).expect("certificate");
+        let cert = params
+            .signed_by(&key, &self.cert, &self.key)
+            .expect("certificate");
         Issued {
             cert_pem: cert.pem(),
             key_pem: key.serialize_pem(),
@@ -85,7 +89,9 @@ fn client_params(cn: &str) -> CertificateParams {
     let mut params =
         CertificateParams::new(vec![format!("{cn}.partners.example")]).expect("client params");
     params.distinguished_name.push(DnType::CommonName, cn);
-    params.distinguished_name.push(DnType::OrganizationName, "Acme ISAC");
+    params
+        .distinguished_name
+        .push(DnType::OrganizationName, "Acme ISAC");
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
     params
 }

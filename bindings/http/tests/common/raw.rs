@@ -25,14 +25,18 @@ impl RawResponse {
 
 /// Sends `request` as is and reads one response.
 pub async fn send(addr: SocketAddr, request: &[u8]) -> RawResponse {
-    let mut stream = TcpStream::connect(addr).await.expect("connect to the listener");
+    let mut stream = TcpStream::connect(addr)
+        .await
+        .expect("connect to the listener");
     stream.write_all(request).await.expect("send the request");
     read_response(&mut stream).await
 }
 
 /// Sends a HEAD-like request and reads only the response head.
 pub async fn send_for_head(addr: SocketAddr, request: &[u8]) -> RawResponse {
-    let mut stream = TcpStream::connect(addr).await.expect("connect to the listener");
+    let mut stream = TcpStream::connect(addr)
+        .await
+        .expect("connect to the listener");
     stream.write_all(request).await.expect("send the request");
     tokio::time::timeout(Duration::from_secs(10), read(&mut stream, false))
         .await
