@@ -279,3 +279,16 @@ pub fn xml11_headers() -> serde_json::Value {
         "x-taxii-accept": ids::MESSAGE_XML_11,
     })
 }
+
+/// Declares a durable queue with no consumer.
+pub async fn declare_plain_queue(queue: &str) {
+    let connection = Connection::connect("amqp://guest:guest@127.0.0.1:5672/%2f", ConnectionProperties::default())
+        .await
+        .expect("broker connection");
+    let channel = connection.create_channel().await.expect("channel");
+    channel
+        .queue_declare(queue.into(), lapin::options::QueueDeclareOptions::durable(), lapin::types::FieldTable::default())
+        .await
+        .expect("declare queue");
+    let _ = connection.close(200, "".into()).await;
+}
