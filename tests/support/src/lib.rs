@@ -5,7 +5,9 @@
 //!   libtaxii, medallion, taxii2-client and pika, created or refreshed on first use.
 //! * [`free_port`]: a loopback port for peers that must be told a number.
 //! * [`OpenTaxii`]: a real OpenTAXII server (TAXII 1.1/1.0 over HTTP) on its own port and
-//!   database, with the services, collections and accounts of `tests/peers/opentaxii/`.
+//!   database, with the services, collections and accounts of `tests/peers/opentaxii/`;
+//!   [`OpenTaxii::push_11`], [`OpenTaxii::push_10`], [`OpenTaxii::poll_11`],
+//!   [`OpenTaxii::poll_10`] seed and read it with cabby's Python API.
 //! * [`require_rabbitmq`]: the AMQP broker at 127.0.0.1:5672, or a panic saying how to
 //!   start it.
 //! * [`libtaxii_validate`], [`libtaxii_validate_all`], [`assert_libtaxii_valid`],
@@ -19,6 +21,7 @@
 //! returning errors.
 
 mod opentaxii;
+mod opentaxii_client;
 mod oracle;
 mod ports;
 mod probe;
@@ -29,6 +32,7 @@ mod venv_install;
 mod workspace;
 
 pub use opentaxii::{Account, OpenTaxii, ADMIN_ACCOUNT, HARNESS_ACCOUNT, READER_ACCOUNT};
+pub use opentaxii_client::{PolledBlock, TaxiiRefusal};
 pub use oracle::{
     assert_libtaxii_valid, libtaxii_emit, libtaxii_oracle, libtaxii_reparse, libtaxii_same,
     libtaxii_validate, libtaxii_validate_all, EmittedMessage, SchemaVerdict,

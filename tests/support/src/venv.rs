@@ -54,7 +54,10 @@ pub fn bin(name: &str) -> PathBuf {
 /// A command running `tests/peers/<script>` with the venv's Python (not yet spawned).
 pub fn peer_script_command(script: &str) -> Command {
     let mut command = Command::new(python());
-    command.arg(peers_dir().join(script));
+    // No __pycache__ inside the source tree.
+    command
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .arg(peers_dir().join(script));
     command
 }
 
