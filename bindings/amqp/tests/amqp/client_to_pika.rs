@@ -4,7 +4,9 @@
 
 use crate::support::*;
 use std::time::Duration;
-use taxii_amqp::{headers, AmqpAddress, AmqpClient, AmqpClientConfig, PublishOptions, PROTOCOL_AMQP};
+use taxii_amqp::{
+    headers, AmqpAddress, AmqpClient, AmqpClientConfig, PublishOptions, PROTOCOL_AMQP,
+};
 use taxii_core::{ids, Error, Exchange, StatusType};
 
 fn client(address: AmqpAddress) -> AmqpClient {
@@ -22,7 +24,10 @@ async fn requests_reach_pika_and_its_json_replies_come_back_intact() {
     let community = PikaCommunity::start(&queue.name, concurrent + 2);
     let client = client(queue.address());
 
-    let reply = client.exchange(xml11("<first/>")).await.expect("first reply");
+    let reply = client
+        .exchange(xml11("<first/>"))
+        .await
+        .expect("first reply");
     assert_eq!(reply.message_binding, ids::MESSAGE_JSON_CERT_EU_10);
     assert_eq!(reply.services, ids::SERVICES_10);
     assert_eq!(reply.protocol, PROTOCOL_AMQP);
@@ -31,16 +36,25 @@ async fn requests_reach_pika_and_its_json_replies_come_back_intact() {
     assert_eq!(json["message_type"], "Status_Message");
     assert_eq!(json["message"], "received 8 bytes");
 
-    let options = PublishOptions { message_id: Some("taxii-42".into()) };
-    client.request(&xml11("<second/>"), &options).await.expect("second reply");
+    let options = PublishOptions {
+        message_id: Some("taxii-42".into()),
+    };
+    client
+        .request(&xml11("<second/>"), &options)
+        .await
+        .expect("second reply");
 
     // Concurrent requests on one connection: each gets the reply to its own body.
-    let bodies: Vec<String> = (0..concurrent).map(|i| format!("<m>{}</m>", "x".repeat(i))).collect();
+    let bodies: Vec<String> = (0..concurrent)
+        .map(|i| format!("<m>{}</m>", "x".repeat(i)))
+        .collect();
     let mut handles = Vec::new();
     let client = std::sync::Arc::new(client);
     for body in &bodies {
         let (client, body) = (client.clone(), body.clone());
-        handles.push(tokio::spawn(async move { (body.len(), client.exchange(xml11(&body)).await) }));
+        handles.push(tokio::spawn(async move {
+            (body.len(), client.exchange(xml11(&body)).await)
+        }));
     }
     for handle in handles {
         let (length, reply) = handle.await.expect("request task");
@@ -49,7 +63,9 @@ async fn requests_reach_pika_and_its_json_replies_come_back_intact() {
         assert_eq!(json["message"], format!("received {length} bytes"));
     }
 
-    let received = tokio::task::spawn_blocking(move || community.finish()).await.expect("pika report");
+    let received = tokio::task::spawn_blocking(move || community.finish())
+        .await
+        .expect("pika report");
     let received = received.as_array().expect("received list");
     assert_eq!(received.len(), concurrent + 2);
     let first = &received[0];
@@ -57,8 +73,13 @@ async fn requests_reach_pika_and_its_json_replies_come_back_intact() {
     assert_eq!(first["content_type"], "application/xml");
     assert_eq!(first["delivery_mode"], 2, "persistent");
     assert_eq!(first["user_id"], "guest");
-    assert!(first["reply_to"].as_str().unwrap_or_default().starts_with("amq.rabbitmq.reply-to"));
-    assert!(first["correlation_id"].as_str().is_some_and(|c| !c.is_empty()));
+    assert!(first["reply_to"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("amq.rabbitmq.reply-to"));
+    assert!(first["correlation_id"]
+        .as_str()
+        .is_some_and(|c| !c.is_empty()));
     assert_eq!(first["headers"][headers::CONTENT_TYPE], ids::MESSAGE_XML_11);
     assert_eq!(first["headers"][headers::SERVICES], ids::SERVICES_11);
     assert_eq!(first["headers"][headers::PROTOCOL], PROTOCOL_AMQP);
@@ -78,9 +99,17 @@ fn assert_retry(result: Result<taxii_core::Envelope, Error>, reason: &str) {
 async fn unroutable_unanswered_and_unreachable_destinations_are_retry_errors() {
     let _broker = shared_broker().await;
     let nowhere = TestQueue::new("no-such-queue");
-    assert_retry(client(nowhere.address()).exchange(xml11("<a/>")).await, "unroutable");
-    let one_way = client(nowhere.address()).publish(&xml11("<a/>"), &PublishOptions::default()).await;
-    assert!(matches!(&one_way, Err(Error::Unavailable { reason, .. }) if reason.contains("NO_ROUTE")), "{one_way:?}");
+    assert_retry(
+        client(nowhere.address()).exchange(xml11("<a/>")).await,
+        "unroutable",
+    );
+    let one_way = client(nowhere.address())
+        .publish(&xml11("<a/>"), &PublishOptions::default())
+        .await;
+    assert!(
+        matches!(&one_way, Err(Error::Unavailable { reason, .. }) if reason.contains("NO_ROUTE")),
+        "{one_way:?}"
+    );
 
     // A queue nobody consumes: the request is accepted by the broker, the reply never comes.
     let silent = TestQueue::new("silent");
@@ -88,11 +117,17 @@ async fn unroutable_unanswered_and_unreachable_destinations_are_retry_errors() {
     let mut config = AmqpClientConfig::new("silent", silent.address());
     config.credentials = guest();
     config.request_timeout = Duration::from_millis(500);
-    assert_retry(AmqpClient::new(config).exchange(xml11("<a/>")).await, "no reply from");
+    assert_retry(
+        AmqpClient::new(config).exchange(xml11("<a/>")).await,
+        "no reply from",
+    );
 
     let closed: AmqpAddress = "amqp://127.0.0.1:1/%2f?queue=q".parse().expect("address");
     let mut config = AmqpClientConfig::new("closed", closed);
     config.connect_timeout = Duration::from_secs(1);
-    assert_retry(AmqpClient::new(config).exchange(xml11("<a/>")).await, "cannot connect");
+    assert_retry(
+        AmqpClient::new(config).exchange(xml11("<a/>")).await,
+        "cannot connect",
+    );
     silent.delete().await;
 }

@@ -23,8 +23,13 @@ async fn published_messages_are_handled_once_confirmed_and_acked() {
     client_config.credentials = guest();
     let client = AmqpClient::new(client_config);
     for i in 0..50 {
-        let options = PublishOptions { message_id: Some(format!("m{i}")) };
-        client.publish(&xml11(&format!("msg-{i}")), &options).await.expect("confirmed");
+        let options = PublishOptions {
+            message_id: Some(format!("m{i}")),
+        };
+        client
+            .publish(&xml11(&format!("msg-{i}")), &options)
+            .await
+            .expect("confirmed");
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while counter.deliveries.lock().expect("counter").len() < 50 {
@@ -34,7 +39,10 @@ async fn published_messages_are_handled_once_confirmed_and_acked() {
     stop.cancel();
     task.await.expect("listener task").expect("clean stop");
     let deliveries = counter.deliveries.lock().expect("counter").clone();
-    assert!(deliveries.values().all(|&n| n == 1), "each handled once: {deliveries:?}");
+    assert!(
+        deliveries.values().all(|&n| n == 1),
+        "each handled once: {deliveries:?}"
+    );
     assert_eq!(queue_depth(&queue.name).await, 0, "all acked");
     assert_eq!(queue_depth(&queue.dead()).await, 0);
     client.close().await;
@@ -51,10 +59,20 @@ struct Refusing {
 impl Exchange for Refusing {
     async fn exchange(&self, request: Envelope) -> Result<Envelope, Error> {
         let body = String::from_utf8_lossy(&request.body).into_owned();
-        *self.calls.lock().expect("calls").entry(body.clone()).or_default() += 1;
+        *self
+            .calls
+            .lock()
+            .expect("calls")
+            .entry(body.clone())
+            .or_default() += 1;
         match body.as_str() {
-            "not-found" => Err(Error::NotFound { item: "collection x".into() }),
-            "retry" => Err(Error::Unavailable { peer: "hub".into(), reason: "down".into() }),
+            "not-found" => Err(Error::NotFound {
+                item: "collection x".into(),
+            }),
+            "retry" => Err(Error::Unavailable {
+                peer: "hub".into(),
+                reason: "down".into(),
+            }),
             "panic" => panic!("handler bug"),
             _ => Ok(xml11(ANSWER)),
         }
@@ -76,11 +94,17 @@ async fn one_way_messages_the_handler_refuses_are_dead_lettered_not_lost() {
     client_config.credentials = guest();
     let client = AmqpClient::new(client_config);
     for body in ["not-found", "retry", "panic", "fine"] {
-        client.publish(&xml11(body), &PublishOptions::default()).await.expect("confirmed");
+        client
+            .publish(&xml11(body), &PublishOptions::default())
+            .await
+            .expect("confirmed");
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while queue_depth(&queue.dead()).await < 3 {
-        assert!(tokio::time::Instant::now() < deadline, "refused messages not dead-lettered");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "refused messages not dead-lettered"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     stop.cancel();
@@ -88,7 +112,10 @@ async fn one_way_messages_the_handler_refuses_are_dead_lettered_not_lost() {
     let calls = handler.calls.lock().expect("calls").clone();
     assert_eq!(calls["not-found"], 1, "a final refusal is not retried");
     assert_eq!(calls["retry"], 2, "RETRY is tried once more");
-    assert_eq!(calls["panic"], 1, "a panicking handler is a FAILURE, not a crash");
+    assert_eq!(
+        calls["panic"], 1,
+        "a panicking handler is a FAILURE, not a crash"
+    );
     assert_eq!(calls["fine"], 1, "the listener kept consuming");
     assert_eq!(queue_depth(&queue.dead()).await, 3);
     assert_eq!(queue_depth(&queue.name).await, 0);

@@ -32,13 +32,19 @@ async fn pika_requests_are_answered_on_their_reply_queue() {
 
     let replies = report["replies"].as_array().expect("replies");
     assert_eq!(replies.len(), 2, "every request answered: {report}");
-    let mut ids: Vec<&str> = replies.iter().map(|r| r["correlation_id"].as_str().unwrap_or("")).collect();
+    let mut ids: Vec<&str> = replies
+        .iter()
+        .map(|r| r["correlation_id"].as_str().unwrap_or(""))
+        .collect();
     ids.sort();
     assert_eq!(ids, ["c-1", "c-2"]);
     for reply in replies {
         assert_eq!(reply["body"], ANSWER);
         assert_eq!(reply["content_type"], "application/xml");
-        assert_eq!(reply["headers"]["x-taxii-content-type"], ids::MESSAGE_XML_11);
+        assert_eq!(
+            reply["headers"]["x-taxii-content-type"],
+            ids::MESSAGE_XML_11
+        );
         assert_eq!(reply["headers"]["x-taxii-services"], ids::SERVICES_11);
         assert_eq!(reply["headers"]["x-taxii-protocol"], PROTOCOL_AMQP);
     }
@@ -46,23 +52,37 @@ async fn pika_requests_are_answered_on_their_reply_queue() {
     let seen = recorder.seen.lock().expect("recorder").clone();
     assert_eq!(seen.len(), 2);
     for envelope in &seen {
-        assert_eq!(&envelope.body[..], DISCOVERY.as_bytes(), "body byte for byte");
+        assert_eq!(
+            &envelope.body[..],
+            DISCOVERY.as_bytes(),
+            "body byte for byte"
+        );
         assert_eq!(envelope.message_binding, ids::MESSAGE_XML_11);
         assert_eq!(envelope.services, ids::SERVICES_11);
         assert_eq!(envelope.protocol, PROTOCOL_AMQP);
         assert_eq!(envelope.accept, [ids::MESSAGE_XML_11]);
         assert_eq!(envelope.origin.listener, "amqp-partners");
         let reached = envelope.origin.reached_at.as_deref().expect("reached_at");
-        assert!(reached.starts_with("amqp://127.0.0.1:5672/") && !reached.contains("guest"), "{reached}");
+        assert!(
+            reached.starts_with("amqp://127.0.0.1:5672/") && !reached.contains("guest"),
+            "{reached}"
+        );
     }
     assert!(
-        seen.iter().any(|e| e.origin.identity == Identity::Basic { user: "guest".into() }),
+        seen.iter().any(|e| e.origin.identity
+            == Identity::Basic {
+                user: "guest".into()
+            }),
         "the broker-checked user_id becomes the identity"
     );
-    assert!(seen.iter().any(|e| e.origin.identity == Identity::Anonymous));
+    assert!(seen
+        .iter()
+        .any(|e| e.origin.identity == Identity::Anonymous));
 
     stop.cancel();
-    task.await.expect("listener task").expect("listener stops cleanly");
+    task.await
+        .expect("listener task")
+        .expect("listener stops cleanly");
     assert_eq!(queue_depth(&queue.name).await, 0, "every request acked");
     assert_eq!(queue_depth(&queue.dead()).await, 0, "nothing dead-lettered");
     queue.delete().await;

@@ -29,7 +29,12 @@ fn replies_by_id(report: &Value) -> std::collections::HashMap<String, Value> {
     let replies = report["replies"].as_array().expect("replies");
     replies
         .iter()
-        .map(|r| (r["correlation_id"].as_str().unwrap_or_default().to_owned(), r.clone()))
+        .map(|r| {
+            (
+                r["correlation_id"].as_str().unwrap_or_default().to_owned(),
+                r.clone(),
+            )
+        })
         .collect()
 }
 
@@ -40,31 +45,50 @@ async fn refused_messages_get_their_status_and_are_dead_lettered() {
     let mut config = AmqpListenerConfig::new("amqp-partners", queue.address());
     config.credentials = guest();
     config.max_body = 1024;
-    let listener = AmqpListener::new(config).expect("config").with_status_writer(Arc::new(XmlStatusWriter));
+    let listener = AmqpListener::new(config)
+        .expect("config")
+        .with_status_writer(Arc::new(XmlStatusWriter));
     let (stop, task) = serve(listener, Arc::new(Decoding));
     wait_for_consumer(&queue.name).await;
 
     let xml = Some("application/xml");
     let mut no_services = xml11_headers();
-    no_services.as_object_mut().expect("object").remove("x-taxii-services");
+    no_services
+        .as_object_mut()
+        .expect("object")
+        .remove("x-taxii-services");
     let mut yaml = xml11_headers();
     yaml["x-taxii-content-type"] = json!("urn:example:message:yaml:1.0");
     let mut http = xml11_headers();
     http["x-taxii-protocol"] = json!(ids::PROTOCOL_HTTP_10);
     let requests = json!([
         request("no-headers", POLL, xml, json!(null), true),
-        request("json-content-type", POLL, Some("application/json"), xml11_headers(), true),
+        request(
+            "json-content-type",
+            POLL,
+            Some("application/json"),
+            xml11_headers(),
+            true
+        ),
         request("no-content-type", POLL, None, xml11_headers(), true),
         request("yaml", POLL, Some("application/yaml"), yaml, true),
         request("no-services", POLL, xml, no_services, true),
         request("http-protocol", POLL, xml, http, true),
         request("oversized", &"x".repeat(4096), xml, xml11_headers(), true),
         request("not-xml", "<Poll_Request", xml, xml11_headers(), true),
-        request("one-way-poison", POLL, Some("text/csv"), xml11_headers(), false),
+        request(
+            "one-way-poison",
+            POLL,
+            Some("text/csv"),
+            xml11_headers(),
+            false
+        ),
         request("valid", POLL, xml, xml11_headers(), true),
     ]);
     let name = queue.name.clone();
-    let report = tokio::task::spawn_blocking(move || pika_partner(&name, &requests, 20)).await.expect("pika");
+    let report = tokio::task::spawn_blocking(move || pika_partner(&name, &requests, 20))
+        .await
+        .expect("pika");
     let replies = replies_by_id(&report);
 
     let expected = [
@@ -79,21 +103,50 @@ async fn refused_messages_get_their_status_and_are_dead_lettered() {
         ("valid", "SUCCESS"),
     ];
     for (id, status) in expected {
-        let reply = replies.get(id).unwrap_or_else(|| panic!("no reply to {id}: {report}"));
+        let reply = replies
+            .get(id)
+            .unwrap_or_else(|| panic!("no reply to {id}: {report}"));
         let body = reply["body"].as_str().expect("body");
         assert_eq!(status_type_of(body), status, "{id}: {body}");
-        assert_eq!(reply["headers"][headers::CONTENT_TYPE], ids::MESSAGE_XML_11, "{id}");
+        assert_eq!(
+            reply["headers"][headers::CONTENT_TYPE],
+            ids::MESSAGE_XML_11,
+            "{id}"
+        );
     }
-    assert_eq!(replies.len(), expected.len(), "the one-way poison gets no reply: {report}");
+    assert_eq!(
+        replies.len(),
+        expected.len(),
+        "the one-way poison gets no reply: {report}"
+    );
     let message_of = |id: &str| replies[id]["body"].as_str().unwrap_or_default().to_owned();
-    assert!(message_of("oversized").contains("exceeds the limit of 1024 bytes"), "{}", message_of("oversized"));
-    assert!(message_of("json-content-type").contains("does not agree"), "{}", message_of("json-content-type"));
-    assert!(message_of("yaml").contains(ids::MESSAGE_XML_10), "the status lists what is supported");
+    assert!(
+        message_of("oversized").contains("exceeds the limit of 1024 bytes"),
+        "{}",
+        message_of("oversized")
+    );
+    assert!(
+        message_of("json-content-type").contains("does not agree"),
+        "{}",
+        message_of("json-content-type")
+    );
+    assert!(
+        message_of("yaml").contains(ids::MESSAGE_XML_10),
+        "the status lists what is supported"
+    );
 
     stop.cancel();
     task.await.expect("listener task").expect("clean stop");
-    assert_eq!(queue_depth(&queue.name).await, 0, "nothing left to redeliver");
-    assert_eq!(queue_depth(&queue.dead()).await, 9, "every refused message kept as a dead letter");
+    assert_eq!(
+        queue_depth(&queue.name).await,
+        0,
+        "nothing left to redeliver"
+    );
+    assert_eq!(
+        queue_depth(&queue.dead()).await,
+        9,
+        "every refused message kept as a dead letter"
+    );
     queue.delete().await;
 }
 
@@ -107,14 +160,28 @@ async fn without_a_status_writer_refusals_get_a_plain_reply_naming_the_status() 
     let (stop, task) = serve(listener, Arc::new(Recorder::default()));
     wait_for_consumer(&queue.name).await;
 
-    let requests = json!([request("bare", POLL, Some("application/xml"), json!(null), true)]);
+    let requests = json!([request(
+        "bare",
+        POLL,
+        Some("application/xml"),
+        json!(null),
+        true
+    )]);
     let name = queue.name.clone();
-    let report = tokio::task::spawn_blocking(move || pika_partner(&name, &requests, 20)).await.expect("pika");
+    let report = tokio::task::spawn_blocking(move || pika_partner(&name, &requests, 20))
+        .await
+        .expect("pika");
     let reply = &report["replies"][0];
     assert_eq!(reply["correlation_id"], "bare");
     assert_eq!(reply["headers"][headers::STATUS], "BAD_MESSAGE");
-    assert!(reply["headers"].get(headers::CONTENT_TYPE).is_none(), "not a TAXII message: {reply}");
-    assert!(reply["body"].as_str().unwrap_or_default().contains("missing header x-taxii-content-type"));
+    assert!(
+        reply["headers"].get(headers::CONTENT_TYPE).is_none(),
+        "not a TAXII message: {reply}"
+    );
+    assert!(reply["body"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("missing header x-taxii-content-type"));
 
     stop.cancel();
     task.await.expect("listener task").expect("clean stop");

@@ -8,7 +8,10 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use taxii_amqp::{dead_letter_exchange_name, Credentials, dead_letter_queue_name, AmqpAddress, StatusRequest, StatusWriter};
+use taxii_amqp::{
+    dead_letter_exchange_name, dead_letter_queue_name, AmqpAddress, Credentials, StatusRequest,
+    StatusWriter,
+};
 use taxii_core::{ids, Envelope, Error, Exchange, Message, MessageBinding, Origin, Version};
 use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -25,7 +28,10 @@ static BROKER_LOCK: RwLock<()> = RwLock::const_new(());
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
 }
 
 /// For tests that only need the broker running.
@@ -56,7 +62,9 @@ impl TestQueue {
     }
 
     pub fn address(&self) -> AmqpAddress {
-        format!("{BROKER}?queue={}", self.name).parse().expect("test address")
+        format!("{BROKER}?queue={}", self.name)
+            .parse()
+            .expect("test address")
     }
 
     pub fn dead(&self) -> String {
@@ -64,15 +72,24 @@ impl TestQueue {
     }
 
     pub async fn delete(&self) {
-        let Ok(connection) = Connection::connect("amqp://guest:guest@127.0.0.1:5672/%2f", ConnectionProperties::default()).await else {
+        let Ok(connection) = Connection::connect(
+            "amqp://guest:guest@127.0.0.1:5672/%2f",
+            ConnectionProperties::default(),
+        )
+        .await
+        else {
             return;
         };
         if let Ok(channel) = connection.create_channel().await {
             for queue in [self.name.clone(), self.dead()] {
-                let _ = channel.queue_delete(queue.as_str().into(), QueueDeleteOptions::default()).await;
+                let _ = channel
+                    .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
+                    .await;
             }
             let dlx = dead_letter_exchange_name(&self.name);
-            let _ = channel.exchange_delete(dlx.as_str().into(), ExchangeDeleteOptions::default()).await;
+            let _ = channel
+                .exchange_delete(dlx.as_str().into(), ExchangeDeleteOptions::default())
+                .await;
         }
         let _ = connection.close(200, "test cleanup".into()).await;
     }
@@ -80,14 +97,20 @@ impl TestQueue {
 
 /// Messages waiting in `queue`, by a passive declare.
 pub async fn queue_depth(queue: &str) -> u32 {
-    let connection = Connection::connect("amqp://guest:guest@127.0.0.1:5672/%2f", ConnectionProperties::default())
-        .await
-        .expect("broker connection");
+    let connection = Connection::connect(
+        "amqp://guest:guest@127.0.0.1:5672/%2f",
+        ConnectionProperties::default(),
+    )
+    .await
+    .expect("broker connection");
     let channel = connection.create_channel().await.expect("channel");
     let declared = channel
         .queue_declare(
             queue.into(),
-            lapin::options::QueueDeclareOptions { passive: true, ..Default::default() },
+            lapin::options::QueueDeclareOptions {
+                passive: true,
+                ..Default::default()
+            },
             lapin::types::FieldTable::default(),
         )
         .await
@@ -124,17 +147,25 @@ impl Exchange for Recorder {
     }
 }
 
-/// A handler that counts deliveries by the id in the body (`msg-<n>`).
+/// A handler that counts deliveries by the id in the body (`msg-<n>`), taking `work` for
+/// each (so that deliveries are in flight when the broker or the listener goes away).
 #[derive(Default)]
 pub struct Counter {
     pub deliveries: Mutex<HashMap<String, u32>>,
+    pub work: std::time::Duration,
 }
 
 #[async_trait::async_trait]
 impl Exchange for Counter {
     async fn exchange(&self, request: Envelope) -> Result<Envelope, Error> {
+        tokio::time::sleep(self.work).await;
         let id = String::from_utf8_lossy(&request.body).into_owned();
-        *self.deliveries.lock().expect("counter lock").entry(id).or_default() += 1;
+        *self
+            .deliveries
+            .lock()
+            .expect("counter lock")
+            .entry(id)
+            .or_default() += 1;
         Ok(xml11(ANSWER))
     }
 }
@@ -146,7 +177,12 @@ impl StatusWriter for XmlStatusWriter {
     fn write_status(&self, request: StatusRequest<'_>) -> Result<Envelope, Error> {
         let version = request.services.unwrap_or(Version::V11);
         let binding = taxii_xml::XmlBinding::new(version);
-        let message = Message::status(version, uuid::Uuid::new_v4().to_string(), "0", request.error.to_status(version));
+        let message = Message::status(
+            version,
+            uuid::Uuid::new_v4().to_string(),
+            "0",
+            request.error.to_status(version),
+        );
         Ok(Envelope {
             body: binding.encode(&message)?,
             message_binding: binding.id().into(),
@@ -170,14 +206,20 @@ pub fn status_type_of(body: &str) -> String {
 }
 
 fn pika_script(name: &str) -> Command {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/amqp/pika").join(name);
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/amqp/pika")
+        .join(name);
     let mut command = Command::new(taxii_testkit::python());
     command.arg(script);
     command
 }
 
 /// Runs the pika partner: publishes `requests` to `queue`, returns its JSON report.
-pub fn pika_partner(queue: &str, requests: &serde_json::Value, wait_seconds: u32) -> serde_json::Value {
+pub fn pika_partner(
+    queue: &str,
+    requests: &serde_json::Value,
+    wait_seconds: u32,
+) -> serde_json::Value {
     let mut child = pika_script("partner.py")
         .args([queue, &wait_seconds.to_string()])
         .stdin(Stdio::piped())
@@ -198,7 +240,10 @@ pub fn pika_partner(queue: &str, requests: &serde_json::Value, wait_seconds: u32
         String::from_utf8_lossy(&output.stderr)
     );
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!("pika partner printed no JSON ({e}): {}", String::from_utf8_lossy(&output.stdout))
+        panic!(
+            "pika partner printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
     })
 }
 
@@ -229,7 +274,8 @@ impl PikaCommunity {
         self.stdout.read_line(&mut line).expect("read report");
         let status = self.child.wait().expect("pika community exit");
         assert!(status.success(), "pika community failed: {status}");
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("pika community report ({e}): {line}"))
+        serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("pika community report ({e}): {line}"))
     }
 }
 
@@ -244,7 +290,10 @@ impl Drop for PikaCommunity {
 pub fn serve(
     listener: taxii_amqp::AmqpListener,
     handler: Arc<dyn Exchange>,
-) -> (tokio_util::sync::CancellationToken, tokio::task::JoinHandle<Result<(), Error>>) {
+) -> (
+    tokio_util::sync::CancellationToken,
+    tokio::task::JoinHandle<Result<(), Error>>,
+) {
     use taxii_core::Listener;
     let stop = tokio_util::sync::CancellationToken::new();
     let task = tokio::spawn(Box::new(listener).serve(handler, stop.clone()));
@@ -255,17 +304,30 @@ pub fn serve(
 pub async fn wait_for_consumer(queue: &str) {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
-        if let Ok(connection) = Connection::connect("amqp://guest:guest@127.0.0.1:5672/%2f", ConnectionProperties::default()).await {
+        if let Ok(connection) = Connection::connect(
+            "amqp://guest:guest@127.0.0.1:5672/%2f",
+            ConnectionProperties::default(),
+        )
+        .await
+        {
             if let Ok(channel) = connection.create_channel().await {
-                let passive = lapin::options::QueueDeclareOptions { passive: true, ..Default::default() };
-                let declared = channel.queue_declare(queue.into(), passive, lapin::types::FieldTable::default()).await;
+                let passive = lapin::options::QueueDeclareOptions {
+                    passive: true,
+                    ..Default::default()
+                };
+                let declared = channel
+                    .queue_declare(queue.into(), passive, lapin::types::FieldTable::default())
+                    .await;
                 let _ = connection.close(200, "".into()).await;
                 if declared.is_ok_and(|q| q.consumer_count() > 0) {
                     return;
                 }
             }
         }
-        assert!(tokio::time::Instant::now() < deadline, "no consumer on {queue} within 20 s");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no consumer on {queue} within 20 s"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
@@ -282,12 +344,19 @@ pub fn xml11_headers() -> serde_json::Value {
 
 /// Declares a durable queue with no consumer.
 pub async fn declare_plain_queue(queue: &str) {
-    let connection = Connection::connect("amqp://guest:guest@127.0.0.1:5672/%2f", ConnectionProperties::default())
-        .await
-        .expect("broker connection");
+    let connection = Connection::connect(
+        "amqp://guest:guest@127.0.0.1:5672/%2f",
+        ConnectionProperties::default(),
+    )
+    .await
+    .expect("broker connection");
     let channel = connection.create_channel().await.expect("channel");
     channel
-        .queue_declare(queue.into(), lapin::options::QueueDeclareOptions::durable(), lapin::types::FieldTable::default())
+        .queue_declare(
+            queue.into(),
+            lapin::options::QueueDeclareOptions::durable(),
+            lapin::types::FieldTable::default(),
+        )
         .await
         .expect("declare queue");
     let _ = connection.close(200, "".into()).await;
