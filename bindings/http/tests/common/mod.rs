@@ -1,74 +1,20 @@
 //! What the integration tests share: listeners on port 0 around simple exchanges, a
-//! Status_Message writer, certificates (`pki`) and raw HTTP (`raw`).
+//! Status_Message writer and a TAXII responder (`responder`), certificates (`pki`) and raw HTTP (`raw`).
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod cli;
 pub mod peers;
 pub mod pki;
 pub mod raw;
+pub mod responder;
 
 use bytes::Bytes;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use taxii_core::{ids, Envelope, Error, Exchange, Listener, Origin, Version};
-use taxii_http::{FailedRequest, HttpListener, HttpListenerConfig, StatusWriter};
+use taxii_core::{ids, Envelope, Error, Exchange, Listener, Origin};
+use taxii_http::{HttpListener, HttpListenerConfig};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-
-/// Writes Status_Messages in XML 1.1 or 1.0 from a hand-written template: the requester's
-/// first acceptable XML binding, else its own, else XML 1.1.
-pub struct TemplateStatusWriter {
-    next_id: AtomicU64,
-}
-
-impl TemplateStatusWriter {
-    pub fn new() -> Arc<TemplateStatusWriter> {
-        Arc::new(TemplateStatusWriter {
-            next_id: AtomicU64::new(1),
-        })
-    }
-}
-
-impl StatusWriter for TemplateStatusWriter {
-    fn write_status(&self, error: &Error, request: &FailedRequest<'_>) -> Result<Envelope, Error> {
-        let xml = [ids::MESSAGE_XML_11, ids::MESSAGE_XML_10];
-        let binding = request
-            .accept
-            .iter()
-            .map(String::as_str)
-            .chain(request.message_binding)
-            .find(|b| xml.contains(b))
-            .unwrap_or(ids::MESSAGE_XML_11);
-        let (version, prefix, ns) = if binding == ids::MESSAGE_XML_10 {
-            (Version::V10, "taxii", ids::ns::XML_10)
-        } else {
-            (Version::V11, "taxii_11", ids::ns::XML_11)
-        };
-        let status = error.to_status(version);
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let message = escape(status.message.as_deref().unwrap_or_default());
-        let body = format!(
-            "<{prefix}:Status_Message xmlns:{prefix}=\"{ns}\" message_id=\"{id}\" \
-             in_response_to=\"0\" status_type=\"{}\"><{prefix}:Message>{message}</{prefix}:Message>\
-             </{prefix}:Status_Message>",
-            status.status_type
-        );
-        Ok(Envelope {
-            body: Bytes::from(body),
-            message_binding: binding.to_owned(),
-            services: version.services_id().to_owned(),
-            protocol: String::new(),
-            accept: Vec::new(),
-            origin: Origin::default(),
-        })
-    }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
 
 /// Answers every request with its own body, binding and services; remembers what came in.
 #[derive(Default)]
@@ -126,9 +72,9 @@ impl Running {
     }
 }
 
-/// The default test configuration: plain HTTP with the template status writer.
+/// The default test configuration: plain HTTP, Status_Messages by the XML binding.
 pub fn config(name: &str) -> HttpListenerConfig {
-    HttpListenerConfig::new(name, TemplateStatusWriter::new())
+    HttpListenerConfig::new(name, Arc::new(responder::XmlStatusWriter))
 }
 
 /// Binds 127.0.0.1:0 and serves `handler` with `config`.
