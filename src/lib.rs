@@ -4,4 +4,6 @@
 //! listeners, plus the built-in hub (collections the gateway stores itself). The TAXII model
 //! and the bindings live in the crates under `bindings/`.
 
+pub mod bindings;
 pub mod hub;
+pub mod translate;

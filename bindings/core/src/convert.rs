@@ -51,12 +51,12 @@ fn up(message: Message, now: DateTime<FixedOffset>) -> Message {
             Body::StatusMessage(s)
         }
         Body::SubscriptionManagementRequest(mut r) => {
-            if r.action == SubscriptionAction::Subscribe {
-                let content_bindings = r
-                    .push_parameters
-                    .as_mut()
-                    .map(|p| std::mem::take(&mut p.content_bindings))
-                    .unwrap_or_default();
+            let content_bindings = r
+                .push_parameters
+                .as_mut()
+                .map(|p| std::mem::take(&mut p.content_bindings))
+                .unwrap_or_default();
+            if r.action == SubscriptionAction::Subscribe || !content_bindings.is_empty() {
                 r.subscription_parameters = Some(SubscriptionParameters {
                     content_bindings,
                     ..Default::default()
@@ -67,6 +67,17 @@ fn up(message: Message, now: DateTime<FixedOffset>) -> Message {
         Body::SubscriptionManagementResponse(mut r) => {
             for s in &mut r.subscriptions {
                 s.status = SubscriptionStatus::Active;
+                let content_bindings = s
+                    .push_parameters
+                    .as_mut()
+                    .map(|p| std::mem::take(&mut p.content_bindings))
+                    .unwrap_or_default();
+                if !content_bindings.is_empty() {
+                    s.subscription_parameters = Some(SubscriptionParameters {
+                        content_bindings,
+                        ..Default::default()
+                    });
+                }
             }
             Body::SubscriptionManagementResponse(r)
         }
