@@ -55,7 +55,7 @@ impl Hub {
             ));
         }
         let encoded: Vec<Vec<u8>> = inbox.content_blocks.iter().map(encode_block).collect();
-        let labels = self.store.append(&targets, &encoded)?;
+        let labels = self.store.append(&targets, encoded)?;
         let (first, last) = match (labels.first(), labels.last()) {
             (Some(first), Some(last)) => (*first, *last),
             _ => return Err(Refusal::failure("the store assigned no labels")),

@@ -39,6 +39,7 @@
 
 mod codec;
 mod config;
+mod group_commit;
 mod inbox;
 mod information;
 pub mod labels;

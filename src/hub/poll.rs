@@ -135,10 +135,16 @@ impl Hub {
             upto: upto.max(after.unwrap_or(0)),
             filter,
         };
-        let mut response = match version {
-            Version::V10 => self.poll_10(&txn, &selection)?,
+        let (mut response, result_set) = match version {
+            Version::V10 => (self.poll_10(&txn, &selection)?, None),
             Version::V11 => self.poll_11(&txn, requester, poll, selection, response_type)?,
         };
+        // The snapshot ends before the result set is written: no operation holds the
+        // store twice.
+        drop(txn);
+        if let Some(result_set) = result_set {
+            response.result_id = Some(self.store_result_set(&result_set)?.to_string());
+        }
         response.subscription_id = poll.subscription_id.clone();
         Ok(Body::PollResponse(response))
     }
@@ -189,7 +195,8 @@ impl Hub {
         })
     }
 
-    /// TAXII 1.1: the first part (or the whole result, or only its count).
+    /// TAXII 1.1: the first part (or the whole result, or only its count), and the result
+    /// set to store when there are more parts.
     fn poll_11(
         &self,
         txn: &ReadTransaction,
@@ -197,7 +204,7 @@ impl Hub {
         poll: &PollRequest,
         selection: Selection,
         response_type: ResponseType,
-    ) -> Result<PollResponse, Refusal> {
+    ) -> Result<(PollResponse, Option<ResultSet>), Refusal> {
         let part_size = self.config.part_size;
         let mut total: u64 = 0;
         let mut part_ends = Vec::new();
@@ -234,7 +241,7 @@ impl Hub {
         };
         if response_type == ResponseType::CountOnly || part_ends.is_empty() {
             response.content_blocks = first_part;
-            return Ok(response);
+            return Ok((response, None));
         }
         let first_end = part_ends[0];
         let result = ResultSet {
@@ -247,13 +254,11 @@ impl Hub {
             part_ends,
             created: super::labels::now_label(),
         };
-        let result_id = self.store_result_set(&result)?;
         response.more = true;
-        response.result_id = Some(result_id.to_string());
         response.result_part_number = Some(1);
         response.inclusive_end = Some(to_timestamp(first_end));
         response.content_blocks = first_part;
-        Ok(response)
+        Ok((response, Some(result)))
     }
 }
 

@@ -13,6 +13,8 @@ pub struct Refusal {
     pub status_type: StatusType,
     pub details: Vec<StatusDetail>,
     pub message: String,
+    /// The store hit an I/O error (it must be reopened before it works again).
+    pub store_io_failed: bool,
 }
 
 impl Refusal {
@@ -21,6 +23,7 @@ impl Refusal {
             status_type,
             details: Vec::new(),
             message: message.into(),
+            store_io_failed: false,
         }
     }
 
@@ -92,21 +95,34 @@ impl Refusal {
     }
 }
 
-macro_rules! storage_errors {
+impl From<redb::Error> for Refusal {
+    fn from(error: redb::Error) -> Refusal {
+        let io = matches!(error, redb::Error::Io(_) | redb::Error::PreviousIo);
+        let mut refusal = Refusal::storage(error);
+        refusal.store_io_failed = io;
+        refusal
+    }
+}
+
+macro_rules! redb_errors {
     ($($t:ty),*) => {$(
         impl From<$t> for Refusal {
-            fn from(e: $t) -> Refusal {
-                Refusal::storage(e)
+            fn from(error: $t) -> Refusal {
+                Refusal::from(redb::Error::from(error))
             }
         }
     )*};
 }
 
-storage_errors!(
-    redb::Error,
+redb_errors!(
     redb::TransactionError,
     redb::TableError,
     redb::StorageError,
-    redb::CommitError,
-    CorruptRecord
+    redb::CommitError
 );
+
+impl From<CorruptRecord> for Refusal {
+    fn from(error: CorruptRecord) -> Refusal {
+        Refusal::storage(error)
+    }
+}

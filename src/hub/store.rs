@@ -13,13 +13,16 @@
 //! * `result_sets`: result id -> a multi-part poll result set.
 
 use super::config::HubError;
+use super::group_commit::{GroupCommit, Push};
 use super::labels::{next_label, now_label, Label};
 use super::refusal::Refusal;
 use redb::{
     Database, Durability, ReadTransaction, ReadableTable, TableDefinition, WriteTransaction,
 };
-use std::ops::ControlFlow;
-use std::path::Path;
+use std::ops::{ControlFlow, Deref};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 pub const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 pub const BLOCKS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("blocks");
@@ -35,9 +38,28 @@ pub const NEXT_RESULT_SET: &str = "next_result_set";
 /// The file name of the store inside the data directory.
 pub const STORE_FILE: &str = "hub.redb";
 
-/// The open store.
+/// The open store. After an I/O error (a full disk, say) redb refuses every further
+/// operation until the file is reopened; the store then reopens it before the next
+/// operation, so the hub recovers by itself once the cause is gone.
 pub struct Store {
-    db: Database,
+    path: PathBuf,
+    /// `None` only while a reopen after an I/O error has not succeeded yet.
+    db: RwLock<Option<Database>>,
+    io_failed: AtomicBool,
+    pushes: GroupCommit,
+}
+
+/// A consistent snapshot; holds the store open while it lives.
+pub struct Snapshot<'a> {
+    txn: ReadTransaction,
+    _db: RwLockReadGuard<'a, Option<Database>>,
+}
+
+impl Deref for Snapshot<'_> {
+    type Target = ReadTransaction;
+    fn deref(&self) -> &ReadTransaction {
+        &self.txn
+    }
 }
 
 impl Store {
@@ -76,38 +98,39 @@ impl Store {
             Ok(())
         };
         prepare().map_err(|source| HubError::Storage {
-            path,
+            path: path.clone(),
             source: Box::new(source),
         })?;
-        Ok(Store { db })
+        Ok(Store {
+            path,
+            db: RwLock::new(Some(db)),
+            io_failed: AtomicBool::new(false),
+            pushes: GroupCommit::default(),
+        })
     }
 
     /// Stores `blocks` (encoded) in each of `collections`, one new label per block, and
-    /// returns the labels once the transaction is durably committed.
-    pub fn append(&self, collections: &[&str], blocks: &[Vec<u8>]) -> Result<Vec<Label>, Refusal> {
-        let txn = self.db.begin_write()?;
-        let mut labels = Vec::with_capacity(blocks.len());
-        {
-            let mut meta = txn.open_table(META)?;
-            let mut table = txn.open_table(BLOCKS)?;
-            let mut last = meta.get(LAST_LABEL)?.map(|v| v.value()).unwrap_or(0);
-            let now = now_label();
-            for block in blocks {
-                last = next_label(last, now);
-                for collection in collections {
-                    table.insert((*collection, last), block.as_slice())?;
-                }
-                labels.push(last);
-            }
-            meta.insert(LAST_LABEL, last)?;
-        }
-        txn.commit()?;
-        Ok(labels)
+    /// returns the labels once the transaction is durably committed. Concurrent calls
+    /// share commits ([`GroupCommit`]).
+    pub fn append(
+        &self,
+        collections: &[&str],
+        blocks: Vec<Vec<u8>>,
+    ) -> Result<Vec<Label>, Refusal> {
+        self.pushes.push(collections, blocks, |group| {
+            let db = self.database()?;
+            self.noting_io_failure(write_group(db.as_ref(), group))
+        })
     }
 
     /// A consistent snapshot.
-    pub fn read(&self) -> Result<ReadTransaction, Refusal> {
-        Ok(self.db.begin_read()?)
+    pub fn read(&self) -> Result<Snapshot<'_>, Refusal> {
+        let db = self.database()?;
+        let txn = self.noting_io_failure(
+            db.as_ref()
+                .map_or_else(|| Err(closed()), |db| Ok(db.begin_read()?)),
+        )?;
+        Ok(Snapshot { txn, _db: db })
     }
 
     /// Runs `change` in one write transaction, committed only if it returns `Ok` (a
@@ -117,12 +140,87 @@ impl Store {
         durability: Durability,
         change: impl FnOnce(&WriteTransaction) -> Result<T, Refusal>,
     ) -> Result<T, Refusal> {
-        let mut txn = self.db.begin_write()?;
-        txn.set_durability(durability);
-        let out = change(&txn)?;
-        txn.commit()?;
-        Ok(out)
+        let db = self.database()?;
+        self.noting_io_failure((|| {
+            let mut txn = db.as_ref().ok_or_else(closed)?.begin_write()?;
+            txn.set_durability(durability);
+            let out = change(&txn)?;
+            txn.commit()?;
+            Ok(out)
+        })())
     }
+
+    /// The database, reopened first if an I/O error has made redb refuse it.
+    fn database(&self) -> Result<RwLockReadGuard<'_, Option<Database>>, Refusal> {
+        if self.io_failed.load(Ordering::Acquire) {
+            self.reopen();
+        }
+        let db = self.db.read().unwrap_or_else(PoisonError::into_inner);
+        if db.is_none() {
+            return Err(closed());
+        }
+        Ok(db)
+    }
+
+    /// Closes and reopens the file (redb repairs it if a commit was cut short). Waits for
+    /// every snapshot and transaction to end: each holds a read guard.
+    fn reopen(&self) {
+        let mut db = self.db.write().unwrap_or_else(PoisonError::into_inner);
+        if !self.io_failed.load(Ordering::Acquire) {
+            return; // another thread reopened it meanwhile
+        }
+        *db = None; // releases the file lock
+        match Database::create(&self.path) {
+            Ok(reopened) => {
+                *db = Some(reopened);
+                self.io_failed.store(false, Ordering::Release);
+                tracing::warn!(path = %self.path.display(), "hub store reopened after an I/O error");
+            }
+            Err(error) => {
+                tracing::error!(path = %self.path.display(), %error, "hub store cannot be reopened yet");
+            }
+        }
+    }
+
+    fn noting_io_failure<T>(&self, outcome: Result<T, Refusal>) -> Result<T, Refusal> {
+        if matches!(&outcome, Err(refusal) if refusal.store_io_failed) {
+            self.io_failed.store(true, Ordering::Release);
+        }
+        outcome
+    }
+}
+
+fn closed() -> Refusal {
+    let mut refusal =
+        Refusal::storage("the store is closed after an I/O error and cannot be reopened yet");
+    refusal.store_io_failed = true;
+    refusal
+}
+
+/// Writes a group of pushes in one transaction, labels in queue order.
+fn write_group(db: Option<&Database>, group: &[Push]) -> Result<Vec<Vec<Label>>, Refusal> {
+    let txn = db.ok_or_else(closed)?.begin_write()?;
+    let mut labels = Vec::with_capacity(group.len());
+    {
+        let mut meta = txn.open_table(META)?;
+        let mut table = txn.open_table(BLOCKS)?;
+        let mut last = meta.get(LAST_LABEL)?.map(|v| v.value()).unwrap_or(0);
+        let now = now_label();
+        for push in group {
+            let mut assigned = Vec::with_capacity(push.blocks.len());
+            for block in &push.blocks {
+                last = next_label(last, now);
+                for collection in &push.collections {
+                    table.insert((collection.as_str(), last), block.as_slice())?;
+                }
+                assigned.push(last);
+            }
+            labels.push(assigned);
+        }
+        meta.insert(LAST_LABEL, last)?;
+    }
+    txn.commit()?;
+    Ok(labels)
 }
 
 /// Takes the next value of the id sequence `key` (starting at 1).

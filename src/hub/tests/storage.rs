@@ -100,7 +100,8 @@ fn a_full_disk_fails_the_push_and_keeps_what_was_acknowledged() {
     );
     // SIGXFSZ ignored (the disposition survives exec), so a write past the limit fails
     // with EFBIG, just as on a full disk.
-    let prefix = format!("trap '' XFSZ; ulimit -f {};", FILE_SIZE_LIMIT / 1024);
+    // A soft limit, which the writer lifts again to show the hub recovers by itself.
+    let prefix = format!("trap '' XFSZ; ulimit -S -f {};", FILE_SIZE_LIMIT / 1024);
     let mut writer = spawn_writer(&name, dir.path(), &prefix);
     let (mut acks, mut other, rest) = read_acks(&mut writer, |_| false);
     let exit = writer.wait().expect("reap the writer");
@@ -122,6 +123,10 @@ fn a_full_disk_fails_the_push_and_keeps_what_was_acknowledged() {
         refused[0]
     );
     assert!(!acks.is_empty(), "some pushes fitted before the limit");
+    assert!(
+        other.iter().any(|l| l.contains("RECOVERED")),
+        "once space is back, pushes succeed again without a restart: {other:?} {acks:?}"
+    );
 
     let hub = Hub::open(config(dir.path(), 1000)).expect("the store opens after a full disk");
     let (blocks, _) = poll_everything(&hub, "alpha", None);
@@ -140,26 +145,38 @@ fn a_full_disk_fails_the_push_and_keeps_what_was_acknowledged() {
     push(&hub, "alpha", vec![stix(7)]);
 }
 
-/// The child: push big blocks until the hub refuses one, print the refusal, stop.
+/// The child: push big blocks until the hub refuses one and print the refusal; then lift
+/// the file-size limit (as if space had been freed) and push that block again.
 fn fill_until_refused(dir: &std::path::Path) {
     let hub = Hub::open(config(dir, 1000)).expect("writer opens the hub");
+    let acknowledge = |n: u64, status: &StatusMessage| {
+        let label = status.message.as_deref().and_then(|m| m.rsplit(' ').next());
+        println!("ACK {n} {}", label.unwrap_or(""));
+    };
     for n in 0..10_000u64 {
         let response = send(&hub, &inbox(&["alpha"], vec![big_block(n)]));
-        let status = status(&response);
-        if status.status_type != StatusType::Success {
-            println!(
-                "REFUSED {} {}",
-                status.status_type,
-                status.message.as_deref().unwrap_or("")
-            );
-            return;
+        let refused = status(&response);
+        if refused.status_type == StatusType::Success {
+            acknowledge(n, refused);
+            continue;
         }
-        let label = status
-            .message
-            .as_deref()
-            .and_then(|m| m.rsplit(' ').next())
-            .unwrap_or("");
-        println!("ACK {n} {label}");
+        println!(
+            "REFUSED {} {}",
+            refused.status_type,
+            refused.message.as_deref().unwrap_or("")
+        );
+        let lifted = std::process::Command::new("prlimit")
+            .arg(format!("--pid={}", std::process::id()))
+            .arg("--fsize=unlimited")
+            .status()
+            .expect("run prlimit");
+        assert!(lifted.success(), "prlimit failed: {lifted:?}");
+        let response = send(&hub, &inbox(&["alpha"], vec![big_block(n)]));
+        let again = status(&response);
+        assert_eq!(again.status_type, StatusType::Success, "{again:?}");
+        acknowledge(n, again);
+        println!("RECOVERED");
+        return;
     }
     println!("NEVER REFUSED");
 }
