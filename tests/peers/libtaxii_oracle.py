@@ -10,6 +10,8 @@ FILE at all, validate and reparse read one document from stdin.
   validate FILE...
       Schema-validates each file against libtaxii's bundled XSD, chosen by the root
       namespace (http://taxii.mitre.org/messages/taxii_xml_binding-1 -> 1.0, ...-1.1 -> 1.1).
+      In 1.1, every tdq:Default_Query and tdq:Default_Query_Info (which the message schema
+      skips as "any" content) is also validated against the Default Query schema.
       Prints a list, one object per file:
         {"file": str, "version": "1.0"|"1.1"|null, "valid": bool, "errors": [str]}
       Not well-formed XML or a foreign root namespace: valid=false, version=null.
@@ -41,6 +43,7 @@ FILE at all, validate and reparse read one document from stdin.
 
 import difflib
 import json
+import os
 import sys
 import traceback
 
@@ -49,6 +52,7 @@ try:
     from libtaxii import messages_10, messages_11
     from libtaxii import taxii_default_query  # noqa: F401 (registers the Default Query parser)
     from libtaxii.common import parse_xml_string
+    from libtaxii import validation
     from libtaxii.validation import SchemaValidator
 except ImportError as error:  # pragma: no cover - depends on the venv
     sys.stderr.write(
@@ -63,6 +67,9 @@ NAMESPACES = {
     "http://taxii.mitre.org/messages/taxii_xml_binding-1.1": "1.1",
 }
 LIBRARIES = {"1.0": messages_10, "1.1": messages_11}
+TDQ_NAMESPACE = "http://taxii.mitre.org/query/taxii_default_query-1"
+DEFAULT_QUERY_SCHEMA = os.path.join(os.path.dirname(validation.__file__), "xsd",
+                                    "TAXII_DefaultQuery_Schema.xsd")
 _validators = {}
 
 
@@ -104,9 +111,27 @@ def validate_bytes(name, data):
         return verdict, root
     verdict["version"] = version
     result = validator(version).validate_etree(root)
-    verdict["valid"] = bool(result.valid)
-    verdict["errors"] = ["line %d: %s" % (e.line, e.message) for e in result.error_log]
+    errors = ["line %d: %s" % (e.line, e.message) for e in result.error_log]
+    if version == "1.1":
+        errors.extend(default_query_errors(root))
+    verdict["valid"] = bool(result.valid) and not errors
+    verdict["errors"] = errors
     return verdict, root
+
+
+def default_query_errors(root):
+    """The 1.1 schema skips the insides of Query and Status_Detail ("any" content): check
+    each Default_Query / Default_Query_Info against libtaxii's Default Query schema too."""
+    if "default_query" not in _validators:
+        _validators["default_query"] = SchemaValidator(DEFAULT_QUERY_SCHEMA)
+    errors = []
+    for name in ("Default_Query", "Default_Query_Info"):
+        for element in root.iter("{%s}%s" % (TDQ_NAMESPACE, name)):
+            standalone = etree.fromstring(etree.tostring(element))
+            result = _validators["default_query"].validate_etree(standalone)
+            errors.extend("%s at line %s: %s" % (name, element.sourceline, e.message)
+                          for e in result.error_log)
+    return errors
 
 
 def parse_message(version, data):

@@ -283,3 +283,24 @@ fn bench_reports_decode_and_encode_throughput_per_file() {
         );
     }
 }
+
+fn poll_request_with_query(operator: &str) -> String {
+    format!(
+        r#"<taxii_11:Poll_Request xmlns:taxii_11="{NS_11}" xmlns:tdq="http://taxii.mitre.org/query/taxii_default_query-1" message_id="3" collection_name="collection-a"><taxii_11:Poll_Parameters allow_asynch="false"><taxii_11:Response_Type>FULL</taxii_11:Response_Type><taxii_11:Query format_id="urn:taxii.mitre.org:query:default:1.0"><tdq:Default_Query targeting_expression_id="urn:stix.mitre.org:xml:1.1.1"><tdq:Criteria operator="{operator}"><tdq:Criterion negate="false"><tdq:Target>**/Title</tdq:Target><tdq:Test capability_id="urn:taxii.mitre.org:query:capability:core-1" relationship="exists"/></tdq:Criterion></tdq:Criteria></tdq:Default_Query></taxii_11:Query></taxii_11:Poll_Parameters></taxii_11:Poll_Request>"#
+    )
+}
+
+#[test]
+fn validate_also_checks_the_default_query_the_message_schema_skips() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = write(dir.path(), "and.xml", &poll_request_with_query("AND"));
+    let bad = write(dir.path(), "xor.xml", &poll_request_with_query("XOR"));
+    let verdicts = oracle(&["validate", &good, &bad], None);
+    assert_eq!(verdicts[0]["valid"], true, "{:#}", verdicts[0]);
+    assert_eq!(verdicts[1]["valid"], false, "{:#}", verdicts[1]);
+    let errors = verdicts[1]["errors"].to_string();
+    assert!(
+        errors.contains("Default_Query") && errors.contains("XOR"),
+        "{errors}"
+    );
+}
