@@ -5,5 +5,6 @@
 //! and the bindings live in the crates under `bindings/`.
 
 pub mod bindings;
+pub mod config;
 pub mod hub;
 pub mod translate;
