@@ -30,6 +30,10 @@
 //! assert_eq!(json.decode(&bytes, Version::V10).unwrap(), request);
 //! ```
 
+/// The field-by-field definition of the binding (the crate's `README.md`).
+#[doc = include_str!("../README.md")]
+pub mod mapping {}
+
 mod decode;
 mod encode;
 mod read;
