@@ -2,17 +2,17 @@
 //! which `Content-Type` goes with which message binding, how `X-TAXII-Accept` lists are
 //! read, and which Protocol Binding Version ID each transport carries.
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 use taxii_core::ids;
 
 /// `X-TAXII-Content-Type`: the Message Binding Version ID of the body.
-pub const X_TAXII_CONTENT_TYPE: &str = "x-taxii-content-type";
+pub const X_TAXII_CONTENT_TYPE: HeaderName = HeaderName::from_static("x-taxii-content-type");
 /// `X-TAXII-Accept`: acceptable response message bindings, most preferred first.
-pub const X_TAXII_ACCEPT: &str = "x-taxii-accept";
+pub const X_TAXII_ACCEPT: HeaderName = HeaderName::from_static("x-taxii-accept");
 /// `X-TAXII-Protocol`: the Protocol Binding Version ID of the transport.
-pub const X_TAXII_PROTOCOL: &str = "x-taxii-protocol";
+pub const X_TAXII_PROTOCOL: HeaderName = HeaderName::from_static("x-taxii-protocol");
 /// `X-TAXII-Services`: the Services Version ID.
-pub const X_TAXII_SERVICES: &str = "x-taxii-services";
+pub const X_TAXII_SERVICES: HeaderName = HeaderName::from_static("x-taxii-services");
 
 /// The transport a leg runs on; it decides the `X-TAXII-Protocol` value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,13 +83,16 @@ pub fn parse_accept(value: &str) -> Vec<String> {
 /// A header's value as text, if present. Header names match case-insensitively (hyper
 /// lower-cases them), so `X-Taxii-Services` (libtaxii) and `X-TAXII-Services` (cabby) agree.
 /// A value that is not visible ASCII is an error naming the header.
-pub fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, String> {
+pub fn header_text<'a>(
+    headers: &'a HeaderMap,
+    name: &HeaderName,
+) -> Result<Option<&'a str>, String> {
     match headers.get(name) {
         None => Ok(None),
         Some(v) => v
             .to_str()
             .map(|s| Some(s.trim()))
-            .map_err(|_| format!("header {name} is not visible ASCII text")),
+            .map_err(|_| format!("header {} is not visible ASCII text", name.as_str())),
     }
 }
 

@@ -17,7 +17,7 @@ use crate::headers::{
 use crate::{ConfigError, Secret, TlsClientSettings, Transport};
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use http::{Request, Uri};
+use http::{HeaderValue, Request, Uri};
 use http_body_util::Full;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -86,7 +86,8 @@ pub struct HttpClient {
     peer: String,
     uri: Uri,
     transport: Transport,
-    authorization: Option<String>,
+    /// Marked sensitive, so hyper and `http` never print it.
+    authorization: Option<HeaderValue>,
     exchange_timeout: Duration,
     max_response_bytes: u64,
     client: Client<connector::Connector, Full<Bytes>>,
@@ -151,9 +152,7 @@ impl HttpClient {
             peer: config.peer,
             uri,
             transport,
-            authorization: config
-                .credentials
-                .map(|c| basic_header(&c.user, &c.password)),
+            authorization: config.credentials.map(sensitive_basic).transpose()?,
             exchange_timeout: config.exchange_timeout,
             max_response_bytes: config.max_response_bytes,
             client,
@@ -162,23 +161,29 @@ impl HttpClient {
 
     fn request(&self, envelope: &Envelope) -> Result<Request<Full<Bytes>>, Error> {
         let mut builder = Request::post(self.uri.clone())
-            .header(CONTENT_TYPE, content_type_for(&envelope.message_binding))
+            .header(
+                CONTENT_TYPE,
+                HeaderValue::from_static(content_type_for(&envelope.message_binding)),
+            )
             .header(
                 ACCEPT,
                 accept_header_for(&envelope.accept, &envelope.message_binding),
             )
             .header(X_TAXII_CONTENT_TYPE, envelope.message_binding.as_str())
             .header(X_TAXII_SERVICES, envelope.services.as_str())
-            .header(X_TAXII_PROTOCOL, self.transport.protocol_id())
+            .header(
+                X_TAXII_PROTOCOL,
+                HeaderValue::from_static(self.transport.protocol_id()),
+            )
             .header(
                 USER_AGENT,
-                concat!("taxii-gateway/", env!("CARGO_PKG_VERSION")),
+                HeaderValue::from_static(concat!("taxii-gateway/", env!("CARGO_PKG_VERSION"))),
             );
         if !envelope.accept.is_empty() {
             builder = builder.header(X_TAXII_ACCEPT, envelope.accept.join(" "));
         }
         if let Some(authorization) = &self.authorization {
-            builder = builder.header(AUTHORIZATION, authorization.as_str());
+            builder = builder.header(AUTHORIZATION, authorization.clone());
         }
         builder.body(Full::new(envelope.body.clone())).map_err(|e| {
             Error::BadRequest(format!("the envelope's TAXII headers cannot be sent: {e}"))
@@ -208,13 +213,13 @@ impl HttpClient {
                     reason: format!("the answer broke off: {reason}"),
                 },
             })?;
-        let text = |name| {
+        let text = |name: &http::HeaderName| {
             header_text(&parts.headers, name)
                 .ok()
                 .flatten()
                 .map(str::to_owned)
         };
-        let Some(message_binding) = text(X_TAXII_CONTENT_TYPE) else {
+        let Some(message_binding) = text(&X_TAXII_CONTENT_TYPE) else {
             return Err(peer_errors::non_taxii_answer(
                 &self.peer,
                 parts.status,
@@ -226,8 +231,8 @@ impl HttpClient {
         Ok(Envelope {
             body,
             message_binding,
-            services: text(X_TAXII_SERVICES).unwrap_or_else(|| asked.services.clone()),
-            protocol: text(X_TAXII_PROTOCOL)
+            services: text(&X_TAXII_SERVICES).unwrap_or_else(|| asked.services.clone()),
+            protocol: text(&X_TAXII_PROTOCOL)
                 .unwrap_or_else(|| self.transport.protocol_id().to_owned()),
             accept: Vec::new(),
             origin: Origin {
@@ -255,6 +260,18 @@ impl Exchange for HttpClient {
             }),
         }
     }
+}
+
+fn sensitive_basic(credentials: BasicCredentials) -> Result<HeaderValue, ConfigError> {
+    let mut value = HeaderValue::from_str(&basic_header(&credentials.user, &credentials.password))
+        .map_err(|_| {
+            ConfigError::Secret(format!(
+                "the user name {:?} cannot be sent in an HTTP header",
+                credentials.user
+            ))
+        })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 fn parse_url(url: &str) -> Result<Uri, ConfigError> {

@@ -6,7 +6,7 @@ use crate::headers::{content_type_for, X_TAXII_CONTENT_TYPE, X_TAXII_PROTOCOL, X
 use crate::{FailedRequest, Transport};
 use bytes::Bytes;
 use http::header::{CONNECTION, CONTENT_TYPE};
-use http::{HeaderName, Response, StatusCode};
+use http::{HeaderName, HeaderValue, Response, StatusCode};
 use http_body_util::Full;
 use taxii_core::{Envelope, Error, StatusType};
 
@@ -59,10 +59,16 @@ pub(super) fn envelope(
 ) -> Result<Reply, String> {
     let mut builder = Response::builder()
         .status(http_status)
-        .header(CONTENT_TYPE, content_type_for(&envelope.message_binding))
+        .header(
+            CONTENT_TYPE,
+            HeaderValue::from_static(content_type_for(&envelope.message_binding)),
+        )
         .header(X_TAXII_CONTENT_TYPE, envelope.message_binding.as_str())
         .header(X_TAXII_SERVICES, envelope.services.as_str())
-        .header(X_TAXII_PROTOCOL, transport.protocol_id());
+        .header(
+            X_TAXII_PROTOCOL,
+            HeaderValue::from_static(transport.protocol_id()),
+        );
     for (name, value) in extra {
         builder = builder.header(name, value.as_str());
     }

@@ -28,16 +28,17 @@ struct TaxiiHeaders {
 
 impl TaxiiHeaders {
     fn read(headers: &http::HeaderMap) -> TaxiiHeaders {
-        let text = |name| header_text(headers, name).map(|v| v.map(str::to_owned));
+        let text =
+            |name: &http::HeaderName| header_text(headers, name).map(|v| v.map(str::to_owned));
         TaxiiHeaders {
-            accept: header_text(headers, X_TAXII_ACCEPT)
+            accept: header_text(headers, &X_TAXII_ACCEPT)
                 .ok()
                 .flatten()
                 .map(parse_accept)
                 .unwrap_or_default(),
-            message_binding: text(X_TAXII_CONTENT_TYPE),
-            services: text(X_TAXII_SERVICES),
-            protocol: text(X_TAXII_PROTOCOL),
+            message_binding: text(&X_TAXII_CONTENT_TYPE),
+            services: text(&X_TAXII_SERVICES),
+            protocol: text(&X_TAXII_PROTOCOL),
         }
     }
 
