@@ -110,7 +110,7 @@ pub fn timestamp() -> impl Strategy<Value = Timestamp> {
         option::of((1usize..7, 0u32..1_000_000)),
         prop_oneof![
             Just(None),
-            (-12i32..15, prop_oneof![Just(0u32), Just(30)]).prop_map(Some)
+            (-12i32..14, prop_oneof![Just(0u32), Just(30)]).prop_map(Some)
         ],
     )
         .prop_map(|(y, mo, d, h, mi, s, frac, zone)| {
@@ -262,7 +262,8 @@ fn query_info() -> impl Strategy<Value = QueryInfo> {
         },
     );
     prop_oneof![
-        (vec(tei, 1..3), vec(uri(), 1..3)).prop_map(
+        // The XSD allows one Targeting_Expression_Info (libtaxii writes a list).
+        (vec(tei, 1..2), vec(uri(), 1..3)).prop_map(
             |(targeting_expression_infos, capability_modules)| QueryInfo::Default(
                 DefaultQueryInfo {
                     targeting_expression_infos,

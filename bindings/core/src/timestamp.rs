@@ -79,7 +79,11 @@ impl Timestamp {
         if t.ends_with('z') {
             return Err(err("zone must be 'Z' or +hh:mm"));
         }
-        DateTime::parse_from_rfc3339(t).map_err(|_| err("not a valid RFC 3339 date-time"))?;
+        let instant =
+            DateTime::parse_from_rfc3339(t).map_err(|_| err("not a valid RFC 3339 date-time"))?;
+        if instant.offset().local_minus_utc().abs() > 14 * 3600 {
+            return Err(err("zone offset beyond ±14:00 (xs:dateTime)"));
+        }
         Ok(Timestamp {
             text: text.to_owned(),
         })
@@ -154,6 +158,7 @@ mod tests {
             " 2014-01-02T00:00:00Z",
             "2014-13-02T00:00:00Z",
             "2014-01-02T00:00:00.Z",
+            "2014-01-02T00:00:00+14:30",
         ] {
             assert!(Timestamp::parse(t).is_err(), "{t} should be refused");
         }

@@ -414,11 +414,16 @@ impl<'a> TreeReader<'a> {
                 Event::End(_) if level == 0 => return Ok((offset, is_xml, text, tops)),
                 Event::End(_) => level -= 1,
                 Event::Text(t) => {
-                    let unescaped = unescape(&t).map_err(|e| {
-                        self.error_at(offset, Some(qname), format!("bad text: {e}"))
-                    })?;
                     if !is_xml && level == 0 {
+                        let unescaped = unescape(&t).map_err(|e| {
+                            self.error_at(offset, Some(qname), format!("bad text: {e}"))
+                        })?;
                         text.push_str(&unescaped);
+                    } else {
+                        // Kept verbatim: only check that every reference is one XML defines.
+                        check_references(&t).map_err(|e| {
+                            self.error_at(offset, Some(qname), format!("bad text: {e}"))
+                        })?;
                     }
                 }
                 Event::CData(c) => {
@@ -445,32 +450,38 @@ impl<'a> TreeReader<'a> {
         }
     }
 
+    /// Checks the attributes of an element inside opaque content, which is copied verbatim:
+    /// well-formed, no duplicates, only defined references, within the limits.
     fn check_attributes(&self, start: &BytesStart<'_>, offset: usize) -> Result<(), DecodeError> {
-        for (count, attr) in start.attributes().enumerate() {
-            let name = || utf8(start.name().as_ref());
-            if count >= self.limits.max_attributes {
-                return Err(self.error_at(
-                    offset,
-                    Some(&name()),
-                    format!("more than {} attributes", self.limits.max_attributes),
+        // Most elements have a handful of attributes: keep their names on the stack.
+        let mut inline: [&[u8]; 16] = [&[]; 16];
+        let mut spilled: Vec<&[u8]> = Vec::new();
+        let mut count = 0;
+        let limits = self.limits;
+        for_each_attribute(start.attributes_raw(), |name, value| {
+            if count >= limits.max_attributes {
+                return Err(format!("more than {} attributes", limits.max_attributes));
+            }
+            if value.len() > limits.max_attribute_len {
+                return Err(format!(
+                    "attribute exceeds {} bytes",
+                    limits.max_attribute_len
                 ));
             }
-            let attr = attr
-                .map_err(|e| self.error_at(offset, Some(&name()), format!("bad attribute: {e}")))?;
-            if attr.value.len() > self.limits.max_attribute_len {
-                return Err(self.error_at(
-                    offset,
-                    Some(&name()),
-                    format!("attribute exceeds {} bytes", self.limits.max_attribute_len),
+            if inline[..count.min(16)].contains(&name) || spilled.contains(&name) {
+                return Err(format!(
+                    "duplicate attribute {}",
+                    String::from_utf8_lossy(name)
                 ));
             }
-            if attr.value.contains(&b'&') {
-                unescape(&attr.value).map_err(|e| {
-                    self.error_at(offset, Some(&name()), format!("bad attribute value: {e}"))
-                })?;
+            match inline.get_mut(count) {
+                Some(slot) => *slot = name,
+                None => spilled.push(name),
             }
-        }
-        Ok(())
+            count += 1;
+            Ok(())
+        })
+        .map_err(|reason| self.error_at(offset, Some(&utf8(start.name().as_ref())), reason))
     }
 
     /// The bytes `[from, to)` as a standalone XML fragment: each top-level start tag (`tops`,
@@ -526,20 +537,16 @@ pub(crate) struct Top {
 
 impl Top {
     fn of(start: &BytesStart<'_>, offset: usize) -> Top {
-        let declares = start
-            .attributes()
-            .with_checks(false)
-            .flatten()
-            .filter_map(|a| {
-                let k = a.key.as_ref();
-                if k == b"xmlns" {
-                    Some(String::new())
-                } else {
-                    k.strip_prefix(b"xmlns:")
-                        .map(|p| String::from_utf8_lossy(p).into_owned())
-                }
-            })
-            .collect();
+        let mut declares = Vec::new();
+        // The syntax was checked already (this tag was read or is checked right after).
+        let _ = for_each_attribute(start.attributes_raw(), |name, _| {
+            if name == b"xmlns" {
+                declares.push(String::new());
+            } else if let Some(prefix) = name.strip_prefix(b"xmlns:") {
+                declares.push(String::from_utf8_lossy(prefix).into_owned());
+            }
+            Ok(())
+        });
         Top {
             name_end: offset + 1 + start.name().as_ref().len(),
             declares,
@@ -628,6 +635,102 @@ fn unescape(raw: &[u8]) -> Result<String, quick_xml::escape::EscapeError> {
     let raw = String::from_utf8_lossy(raw);
     let text = normalize_newlines(&raw);
     Ok(quick_xml::escape::unescape(&text)?.into_owned())
+}
+
+/// Walks the attributes of a start tag (`raw`: everything after the element name) and hands
+/// each name and raw value to `f`, checking the syntax on the way: `name = "value"` with
+/// either quote, no `<` in a value, only defined references. Hand-rolled because opaque
+/// content holds most of a message's elements: this is the decoder's hot path.
+fn for_each_attribute<'r>(
+    raw: &'r [u8],
+    mut f: impl FnMut(&'r [u8], &'r [u8]) -> Result<(), String>,
+) -> Result<(), String> {
+    let skip_space = |mut i: usize| {
+        while raw.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = skip_space(0);
+    while i < raw.len() {
+        let name_start = i;
+        while raw
+            .get(i)
+            .is_some_and(|b| !b.is_ascii_whitespace() && *b != b'=')
+        {
+            i += 1;
+        }
+        let name = &raw[name_start..i];
+        let shown = || String::from_utf8_lossy(name).into_owned();
+        i = skip_space(i);
+        if raw.get(i) != Some(&b'=') {
+            return Err(format!("attribute {} has no value", shown()));
+        }
+        i = skip_space(i + 1);
+        let quote = match raw.get(i) {
+            Some(q @ (b'"' | b'\'')) => *q,
+            _ => return Err(format!("attribute {} is not quoted", shown())),
+        };
+        let value_start = i + 1;
+        let mut at = value_start;
+        loop {
+            match memchr::memchr3(quote, b'<', b'&', &raw[at..]).map(|p| at + p) {
+                None => return Err(format!("attribute {} is not closed", shown())),
+                Some(p) if raw[p] == quote => {
+                    at = p;
+                    break;
+                }
+                Some(p) if raw[p] == b'<' => {
+                    return Err(format!("attribute {} contains '<'", shown()))
+                }
+                Some(p) => {
+                    let end = memchr::memchr(b';', &raw[p..]).map_or(raw.len(), |e| p + e + 1);
+                    check_references(&raw[p..end])
+                        .map_err(|e| format!("attribute {}: {e}", shown()))?;
+                    at = end;
+                }
+            }
+        }
+        f(name, &raw[value_start..at])?;
+        i = skip_space(at + 1);
+    }
+    Ok(())
+}
+
+/// Checks that every `&...;` in raw character data is a predefined entity or a character
+/// reference to a character XML allows, without building the unescaped text.
+fn check_references(raw: &[u8]) -> Result<(), String> {
+    let mut rest = raw;
+    while let Some(amp) = memchr::memchr(b'&', rest) {
+        rest = &rest[amp + 1..];
+        let end = memchr::memchr(b';', rest)
+            .filter(|e| *e <= 12)
+            .ok_or("'&' that does not start a reference")?;
+        let name = &rest[..end];
+        let number = |digits: &[u8], radix| {
+            std::str::from_utf8(digits)
+                .ok()
+                .and_then(|d| u32::from_str_radix(d, radix).ok())
+        };
+        let ok = match name {
+            b"lt" | b"gt" | b"amp" | b"apos" | b"quot" => true,
+            [b'#', b'x', hex @ ..] => number(hex, 16).is_some_and(allowed_char),
+            [b'#', dec @ ..] => number(dec, 10).is_some_and(allowed_char),
+            _ => false,
+        };
+        if !ok {
+            return Err(format!(
+                "reference &{}; is not defined (without a DTD only the five predefined entities and character references are)",
+                String::from_utf8_lossy(name)
+            ));
+        }
+        rest = &rest[end + 1..];
+    }
+    Ok(())
+}
+
+fn allowed_char(c: u32) -> bool {
+    matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
 }
 
 fn normalize_newlines(s: &str) -> std::borrow::Cow<'_, str> {

@@ -20,6 +20,7 @@
 //! functions panic with a message saying what failed and how to fix it, rather than
 //! returning errors.
 
+pub mod corpus;
 mod opentaxii;
 mod opentaxii_client;
 mod oracle;
