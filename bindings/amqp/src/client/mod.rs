@@ -78,7 +78,10 @@ pub struct AmqpClient {
     label: String,
     /// The `user_id` sent with every message, if any.
     user_id: Option<String>,
-    session: Mutex<Option<Arc<Session>>>,
+    /// The live session, read without waiting on the hot path.
+    current: std::sync::RwLock<Option<Arc<Session>>>,
+    /// Held while (re)connecting, so one caller connects and the others wait for it.
+    connecting: Mutex<()>,
 }
 
 impl std::fmt::Debug for AmqpClient {
@@ -104,7 +107,8 @@ impl AmqpClient {
             user_id: config.send_user_id.then(|| broker.user()),
             config,
             broker,
-            session: Mutex::new(None),
+            current: std::sync::RwLock::new(None),
+            connecting: Mutex::new(()),
         }
     }
 
@@ -171,7 +175,8 @@ impl AmqpClient {
 
     /// Closes the connection (in-flight requests fail with RETRY).
     pub async fn close(&self) {
-        if let Some(session) = self.session.lock().await.take() {
+        let session = self.write_current().take();
+        if let Some(session) = session {
             session.close().await;
         }
     }
@@ -203,15 +208,34 @@ impl AmqpClient {
         result
     }
 
+    fn live_session(&self) -> Option<Arc<Session>> {
+        let current = self
+            .current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        current.as_ref().filter(|s| s.usable()).cloned()
+    }
+
+    fn write_current(&self) -> std::sync::RwLockWriteGuard<'_, Option<Arc<Session>>> {
+        self.current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The live session, (re)connecting with backoff for at most `connect_timeout`.
     async fn session(&self) -> Result<Arc<Session>, AmqpError> {
+        if let Some(session) = self.live_session() {
+            return Ok(session);
+        }
         let deadline = tokio::time::Instant::now() + self.config.connect_timeout;
         let connecting = async {
-            let mut slot = self.session.lock().await;
-            if let Some(session) = slot.as_ref().filter(|s| s.usable()) {
-                return Ok(session.clone());
+            let _one_at_a_time = self.connecting.lock().await;
+            // Someone else may have connected while this call waited.
+            if let Some(session) = self.live_session() {
+                return Ok(session);
             }
-            if let Some(old) = slot.take() {
+            let stale = self.write_current().take();
+            if let Some(old) = stale {
                 old.mark_dead();
             }
             let mut attempt = 0;
@@ -219,7 +243,7 @@ impl AmqpClient {
                 match Session::open(&self.broker).await {
                     Ok(session) => {
                         let session = Arc::new(session);
-                        *slot = Some(session.clone());
+                        *self.write_current() = Some(session.clone());
                         return Ok(session);
                     }
                     Err(e)
