@@ -9,6 +9,7 @@
 //! * keys this binding does not define are ignored, as libtaxii's readers ignore them.
 
 use crate::tree::{Node, Number};
+use bytes::Bytes;
 use taxii_core::{DecodeError, Error, Timestamp};
 
 /// The short binding name in every decode error.
@@ -70,36 +71,64 @@ impl<'a> Obj<'a> {
             .ok_or_else(|| error(&self.at(key), "required field is missing"))
     }
 
+    /// Converts field `key` with `read`; the path is only built for an error.
+    fn read<T>(
+        &self,
+        key: &str,
+        node: &Node,
+        read: fn(&Node, &str) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        // Success never looks at the path, so an empty one costs nothing; on failure the
+        // conversion is repeated with the real path (errors are rare and cheap to redo).
+        read(node, "").map_err(|_| match read(node, &self.at(key)) {
+            Err(e) => e,
+            Ok(_) => error(&self.at(key), "unreadable value"),
+        })
+    }
+
     pub fn str(&self, key: &str) -> Result<String, Error> {
-        as_string(self.required(key)?, &self.at(key))
+        self.read(key, self.required(key)?, as_string)
+    }
+
+    /// A required string field as shared bytes (content: no copy).
+    pub fn text(&self, key: &str) -> Result<Bytes, Error> {
+        match self.required(key)? {
+            Node::String(t) => Ok(t.bytes()),
+            other => Err(error(
+                &self.at(key),
+                format!("expected a string, found {}", other.kind()),
+            )),
+        }
     }
 
     pub fn opt_str(&self, key: &str) -> Result<Option<String>, Error> {
         self.get(key)
-            .map(|v| as_string(v, &self.at(key)))
+            .map(|v| self.read(key, v, as_string))
             .transpose()
     }
 
     pub fn opt_bool(&self, key: &str) -> Result<Option<bool>, Error> {
-        self.get(key).map(|v| as_bool(v, &self.at(key))).transpose()
+        self.get(key)
+            .map(|v| self.read(key, v, as_bool))
+            .transpose()
     }
 
     /// A boolean that libtaxii sometimes writes as the strings `"true"`/`"false"`.
     pub fn opt_bool_or_text(&self, key: &str) -> Result<Option<bool>, Error> {
         match self.get(key) {
-            Some(Node::String(s)) if s == "true" => Ok(Some(true)),
-            Some(Node::String(s)) if s == "false" => Ok(Some(false)),
-            Some(v) => as_bool(v, &self.at(key)).map(Some),
+            Some(Node::String(s)) if *s == "true" => Ok(Some(true)),
+            Some(Node::String(s)) if *s == "false" => Ok(Some(false)),
+            Some(v) => self.read(key, v, as_bool).map(Some),
             None => Ok(None),
         }
     }
 
     pub fn u64(&self, key: &str) -> Result<u64, Error> {
-        as_u64(self.required(key)?, &self.at(key))
+        self.read(key, self.required(key)?, as_u64)
     }
 
     pub fn opt_u64(&self, key: &str) -> Result<Option<u64>, Error> {
-        self.get(key).map(|v| as_u64(v, &self.at(key))).transpose()
+        self.get(key).map(|v| self.read(key, v, as_u64)).transpose()
     }
 
     pub fn timestamp(&self, key: &str) -> Result<Timestamp, Error> {
@@ -176,7 +205,7 @@ impl<'a> Obj<'a> {
 
 pub(crate) fn as_string(node: &Node, path: &str) -> Result<String, Error> {
     match node {
-        Node::String(s) => Ok(s.clone()),
+        Node::String(s) => Ok(s.as_str().to_owned()),
         other => Err(error(
             path,
             format!("expected a string, found {}", other.kind()),

@@ -7,6 +7,7 @@
 //! order. Every refusal names the field path where it happened (`content_blocks[2].content`)
 //! and the line and column.
 
+use bytes::Bytes;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -18,10 +19,39 @@ pub(crate) enum Node {
     Null,
     Bool(bool),
     Number(Number),
-    String(String),
+    String(Text),
     Array(Vec<Node>),
     /// Keys in document order, each at most once.
     Object(Vec<(String, Node)>),
+}
+
+/// A JSON string, unescaped, held as shared bytes so that content can move into the model
+/// without another copy. Always valid UTF-8: it is built from a `String`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Text(Bytes);
+
+impl Text {
+    pub(crate) fn as_str(&self) -> &str {
+        // Built from a String, so this never fails; no panic path either way.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The bytes, shared (no copy).
+    pub(crate) fn bytes(&self) -> Bytes {
+        self.0.clone()
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(Bytes::from(s))
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// A JSON number as serde_json reports it.
@@ -188,10 +218,10 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
         Ok(Node::Number(Number::Float(v)))
     }
     fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::String(v.to_owned()))
+        Ok(Node::String(Text::from(v.to_owned())))
     }
     fn visit_string<E>(self, v: String) -> Result<Node, E> {
-        Ok(Node::String(v))
+        Ok(Node::String(Text::from(v)))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
@@ -269,7 +299,7 @@ mod tests {
                 Node::Number(Number::Float(1.5)),
                 Node::Null,
                 Node::Bool(true),
-                Node::String("x".into()),
+                Node::String(Text::from("x".to_owned())),
             ])
         );
     }

@@ -85,7 +85,7 @@ fn header(message: &Obj<'_>) -> Result<Header, Error> {
     let mut extended_headers = Vec::new();
     for (name, value, path) in message.entries("extended_headers")? {
         let text = match value {
-            Node::String(s) => s.clone(),
+            Node::String(s) => s.as_str().to_owned(),
             other => {
                 return Err(error(
                     &path,
@@ -119,13 +119,11 @@ pub(crate) fn signature(obj: &Obj<'_>) -> Result<Option<Signature>, Error> {
     Ok(obj.opt_str("signature")?.map(|s| Signature(Bytes::from(s))))
 }
 
-/// `content` + `content_is_xml` of a content block.
+/// `content` + `content_is_xml` of a content block (the bytes are shared, not copied).
 pub(crate) fn content(block: &Obj<'_>) -> Result<Payload, Error> {
-    let text = block.str("content")?;
-    let is_xml = block.opt_bool("content_is_xml")?.unwrap_or(false);
     Ok(Payload {
-        bytes: Bytes::from(text),
-        is_xml,
+        bytes: block.text("content")?,
+        is_xml: block.opt_bool("content_is_xml")?.unwrap_or(false),
     })
 }
 

@@ -122,8 +122,9 @@ pub(crate) fn body(name: &str, m: &Obj<'_>) -> Result<Body, Error> {
 /// `{"binding_id": ..., "subtype_ids": [...]}`, or libtaxii's string form `id>sub1,sub2`.
 fn binding(node: &Node, path: String) -> Result<ContentBinding, Error> {
     if let Node::String(text) = node {
+        let text = text.as_str();
         return Ok(match text.split_once('>') {
-            None => ContentBinding::new(text.clone()),
+            None => ContentBinding::new(text),
             Some((id, subtypes)) => ContentBinding {
                 binding_id: id.to_owned(),
                 subtypes: subtypes.split(',').map(str::to_owned).collect(),
@@ -206,7 +207,7 @@ fn restore_order(
 /// The text of a scalar that libtaxii may type (status details, query parameters).
 pub(super) fn scalar_text(node: &Node, path: &str) -> Result<String, Error> {
     Ok(match node {
-        Node::String(s) => s.clone(),
+        Node::String(s) => s.as_str().to_owned(),
         Node::Bool(b) => b.to_string(),
         Node::Number(Number::Unsigned(n)) => n.to_string(),
         Node::Number(Number::Negative(n)) => n.to_string(),
