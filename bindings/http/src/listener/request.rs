@@ -109,7 +109,7 @@ async fn exchange(
             reached_at: Some(reached_at(info, parts)),
         },
     };
-    let response = match info.shared.handler.exchange(envelope).await {
+    let response = match call_handler(info, envelope).await {
         Ok(response) => response,
         Err(error) => return Err((Refusal::taxii(error), Some(body))),
     };
@@ -117,6 +117,31 @@ async fn exchange(
         let error = Error::Internal(format!("the handler's answer cannot be sent: {why}"));
         (Refusal::taxii(error), Some(body))
     })
+}
+
+/// Runs the handler in its own task, so a panic in it becomes a FAILURE status rather than
+/// a dropped connection; the task is aborted if the request is (client gone, drain over).
+async fn call_handler(info: &ConnectionInfo, envelope: Envelope) -> Result<Envelope, Error> {
+    struct AbortOnDrop(tokio::task::JoinHandle<Result<Envelope, Error>>);
+    impl Drop for AbortOnDrop {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let handler = info.shared.handler.clone();
+    let mut task = AbortOnDrop(tokio::spawn(
+        async move { handler.exchange(envelope).await },
+    ));
+    match (&mut task.0).await {
+        Ok(answer) => answer,
+        Err(failed) if failed.is_panic() => {
+            tracing::error!(listener = %info.shared.config.name, "the handler panicked");
+            Err(Error::Internal(
+                "the gateway failed while handling this request (handler panic)".to_owned(),
+            ))
+        }
+        Err(_) => Err(Error::Internal("the handler was cancelled".to_owned())),
+    }
 }
 
 fn authenticate(info: &ConnectionInfo, headers: &http::HeaderMap) -> Result<Identity, Refusal> {
