@@ -300,3 +300,43 @@ fn what_json_cannot_say_is_refused_on_encode() {
     let m = Message::status(Version::V10, "1", "0", status);
     assert!(matches!(json.encode(&m), Err(Error::Invalid { .. })));
 }
+
+#[test]
+fn fields_of_the_other_version_are_refused_not_dropped() {
+    let json = JsonBinding::new();
+    let mut block = ContentBlock::new("urn:x", Payload::text("a"));
+    block.message = Some("a 1.1 block message".into());
+    let inbox = InboxMessage {
+        content_blocks: vec![block],
+        ..Default::default()
+    };
+    match json.encode(&Message::new(Version::V10, "1", Body::InboxMessage(inbox))) {
+        Err(Error::Invalid { reason, .. }) => {
+            assert!(
+                reason.contains("a content block message does not exist in TAXII 1.0"),
+                "{reason}"
+            )
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    let label = Timestamp::parse("2014-01-01T00:00:00Z").unwrap();
+    let response = PollResponse {
+        collection_name: "c".into(),
+        subscription_id: None,
+        exclusive_begin: None,
+        inclusive_begin: Some(label.clone()),
+        inclusive_end: Some(label),
+        more: false,
+        result_id: None,
+        result_part_number: None,
+        record_count: None,
+        message: None,
+        content_blocks: Vec::new(),
+    };
+    let mut m = Message::new(Version::V11, "1", Body::PollResponse(response));
+    m.header.in_response_to = Some("0".into());
+    match json.encode(&m) {
+        Err(Error::Invalid { reason, .. }) => assert!(reason.contains("TAXII 1.1"), "{reason}"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}

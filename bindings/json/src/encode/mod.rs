@@ -4,6 +4,7 @@
 //! Nothing is re-encoded that need not be: content, extended header values and
 //! signatures are borrowed as `&str` and escaped straight into the output buffer.
 
+mod other_version;
 mod query;
 mod v10;
 mod v11;
@@ -14,6 +15,7 @@ use taxii_core::{Error, Inexpressible, Message, Payload, Signature, StatusType, 
 
 /// Writes `message` in the form of its own version.
 pub(crate) fn encode(message: &Message) -> Result<Bytes, Error> {
+    other_version::refuse_other_version(message)?;
     let header = Header::new(message)?;
     let mut out = Vec::with_capacity(size_hint(message));
     match message.version {
