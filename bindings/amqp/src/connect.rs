@@ -1,4 +1,5 @@
-//! Reaching the broker: credentials (never printed), TLS (rustls with the `ring` provider),
+//! Reaching the broker: credentials (never printed), TLS (rustls with the `ring` provider and
+//! the system's CAs; no aws-lc-rs),
 //! and the backoff both sides wait between reconnection attempts.
 
 use crate::{AmqpAddress, AmqpError};
@@ -56,8 +57,8 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// TLS settings for `amqps://` addresses. With no CA given only the CAs added here are
-/// trusted (no system store): name the broker's CA explicitly.
+/// TLS settings for `amqps://` addresses (rustls with the `ring` provider). The system's
+/// trusted CAs are trusted, plus those in `ca_pem` (a private broker CA goes there).
 #[derive(Clone, Default)]
 pub struct TlsSettings {
     /// PEM certificates of the CAs that may sign the broker's certificate.

@@ -8,3 +8,4 @@ mod one_way;
 mod pika_to_listener;
 mod refusals;
 mod support;
+mod tls;
