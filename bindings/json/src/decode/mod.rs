@@ -6,6 +6,7 @@
 //! [`Error::Decode`] naming the field path (or the line and column for syntax errors).
 
 mod query;
+mod status;
 mod v10;
 mod v11;
 

@@ -2,7 +2,7 @@
 //! dict form, and any other query format as an opaque payload (our extension).
 
 use super::content;
-use super::v11::scalar_text;
+use super::status::scalar_text;
 use crate::read::{as_string, error, Obj};
 use taxii_core::ids::QUERY_DEFAULT_10;
 use taxii_core::*;

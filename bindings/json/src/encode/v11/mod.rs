@@ -2,12 +2,15 @@
 //! libtaxii's order. Where libtaxii's `to_dict` leaves a Python object in the dict (content
 //! bindings in lists), we write that object's own `to_dict()` form, which libtaxii reads.
 
-use super::query::{query, query_info, Query11, QueryInfo11};
+use super::query::{query, query_info};
 use super::{invalid, label, payload_text, signature, write_json, Block, Envelope, Header};
 use crate::scalar::{status_detail_value, Scalar};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use taxii_core::*;
+use wire::*;
+
+mod wire;
 
 /// Writes a 1.1 `body` after `header`.
 pub(crate) fn write(out: &mut Vec<u8>, header: Header<'_>, body: &Body) -> Result<(), Error> {
@@ -154,7 +157,7 @@ fn status(s: &StatusMessage) -> Result<Status11<'_>, Error> {
 }
 
 /// `{name: value}` with a list where a name repeats.
-struct Details<'a>(Vec<(&'a str, Vec<Scalar<'a>>)>);
+pub(super) struct Details<'a>(Vec<(&'a str, Vec<Scalar<'a>>)>);
 
 impl Serialize for Details<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -170,7 +173,7 @@ impl Serialize for Details<'_> {
 }
 
 #[derive(Serialize)]
-struct Binding11<'a> {
+pub(super) struct Binding11<'a> {
     binding_id: &'a str,
     subtype_ids: &'a [String],
 }
@@ -291,207 +294,4 @@ fn record_count(r: RecordCount) -> RecordCount11 {
         record_count: r.count,
         partial_count: r.partial,
     }
-}
-
-#[derive(Serialize)]
-struct Empty {}
-
-#[derive(Serialize)]
-struct Status11<'a> {
-    status_type: &'a str,
-    status_detail: Details<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status_detail_order: Option<Vec<&'a str>>,
-}
-
-#[derive(Serialize)]
-struct DiscoveryResponse11<'a> {
-    service_instances: Vec<ServiceInstance11<'a>>,
-}
-
-#[derive(Serialize)]
-struct ServiceInstance11<'a> {
-    service_type: &'a str,
-    services_version: &'a str,
-    protocol_binding: &'a str,
-    service_address: &'a str,
-    message_bindings: &'a [String],
-    supported_query: Vec<QueryInfo11<'a>>,
-    inbox_service_accepted_content: Vec<Binding11<'a>>,
-    available: Option<bool>,
-    message: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct CollectionInformationResponse11<'a> {
-    collection_informations: Vec<Collection11<'a>>,
-}
-
-#[derive(Serialize)]
-struct Collection11<'a> {
-    collection_name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    collection_type: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    available: Option<bool>,
-    collection_description: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    collection_volume: Option<u64>,
-    supported_contents: Vec<Binding11<'a>>,
-    push_methods: Vec<PushMethod11<'a>>,
-    polling_service_instances: Vec<PollInstance11<'a>>,
-    subscription_methods: Vec<SubscriptionMethod11<'a>>,
-    receiving_inbox_services: Vec<ReceivingInbox11<'a>>,
-}
-
-#[derive(Serialize)]
-struct PushMethod11<'a> {
-    push_protocol: &'a str,
-    push_message_bindings: &'a [String],
-}
-
-#[derive(Serialize)]
-struct PollInstance11<'a> {
-    poll_protocol: &'a str,
-    poll_address: &'a str,
-    poll_message_bindings: &'a [String],
-}
-
-#[derive(Serialize)]
-struct SubscriptionMethod11<'a> {
-    subscription_protocol: &'a str,
-    subscription_address: &'a str,
-    subscription_message_bindings: &'a [String],
-}
-
-#[derive(Serialize)]
-struct ReceivingInbox11<'a> {
-    inbox_protocol: &'a str,
-    inbox_address: &'a str,
-    inbox_message_bindings: &'a [String],
-    supported_contents: Vec<Binding11<'a>>,
-}
-
-#[derive(Serialize)]
-struct Push11<'a> {
-    inbox_protocol: &'a str,
-    inbox_address: &'a str,
-    delivery_message_binding: &'a str,
-}
-
-/// Subscription Parameters (libtaxii `_GenericParameters`).
-#[derive(Serialize)]
-struct Generic11<'a> {
-    response_type: &'a str,
-    content_bindings: Vec<Binding11<'a>>,
-    query: Option<Query11<'a>>,
-}
-
-#[derive(Serialize)]
-struct PollParameters11<'a> {
-    response_type: &'a str,
-    content_bindings: Vec<Binding11<'a>>,
-    query: Option<Query11<'a>>,
-    /// libtaxii writes `str(bool).lower()`.
-    allow_asynch: &'static str,
-    delivery_parameters: Option<Push11<'a>>,
-}
-
-#[derive(Serialize)]
-struct SubscriptionRequest11<'a> {
-    collection_name: &'a str,
-    action: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    subscription_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    subscription_parameters: Option<Generic11<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    push_parameters: Option<Push11<'a>>,
-}
-
-#[derive(Serialize)]
-struct SubscriptionResponse11<'a> {
-    collection_name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<&'a str>,
-    subscription_instances: Vec<SubscriptionInstance11<'a>>,
-}
-
-#[derive(Serialize)]
-struct SubscriptionInstance11<'a> {
-    status: &'a str,
-    subscription_id: &'a str,
-    subscription_parameters: Option<Generic11<'a>>,
-    push_parameters: Option<Push11<'a>>,
-    poll_instances: Vec<PollInstance11<'a>>,
-}
-
-#[derive(Serialize)]
-struct PollRequest11<'a> {
-    collection_name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    subscription_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    exclusive_begin_timestamp_label: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    inclusive_end_timestamp_label: Option<&'a str>,
-    poll_parameters: Option<PollParameters11<'a>>,
-}
-
-#[derive(Serialize, Clone, Copy)]
-struct RecordCount11 {
-    record_count: u64,
-    partial_count: bool,
-}
-
-#[derive(Serialize)]
-struct PollResponse11<'a> {
-    collection_name: &'a str,
-    more: bool,
-    result_id: Option<&'a str>,
-    result_part_number: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    record_count: Option<RecordCount11>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    subscription_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    exclusive_begin_timestamp_label: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    inclusive_end_timestamp_label: Option<&'a str>,
-    content_blocks: Vec<Block<'a, Binding11<'a>>>,
-}
-
-#[derive(Serialize)]
-struct InboxMessage11<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    result_id: Option<&'a str>,
-    destination_collection_names: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    subscription_information: Option<SubscriptionInformation11<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    record_count: Option<RecordCount11>,
-    content_blocks: Vec<Block<'a, Binding11<'a>>>,
-}
-
-#[derive(Serialize)]
-struct SubscriptionInformation11<'a> {
-    collection_name: &'a str,
-    subscription_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    exclusive_begin_timestamp_label: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    inclusive_end_timestamp_label: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct PollFulfillment11<'a> {
-    collection_name: &'a str,
-    result_id: &'a str,
-    result_part_number: u64,
 }
