@@ -175,7 +175,8 @@ impl AmqpListener {
         let mut consumer = channel
             .basic_consume(
                 self.queue.as_str().into(),
-                lapin::types::ShortString::try_new(tag.clone()).unwrap_or_else(|_| "".into()),
+                // A name too long for a tag lets the broker choose one.
+                lapin::types::ShortString::try_new(tag).unwrap_or_else(|_| "".into()),
                 BasicConsumeOptions::default(),
                 FieldTable::default(),
             )
@@ -210,7 +211,7 @@ impl AmqpListener {
             SessionEnd::Stopped => {
                 // No new deliveries; let the in-flight ones answer and ack, then close.
                 let _ = channel
-                    .basic_cancel(tag.as_str().into(), BasicCancelOptions::default())
+                    .basic_cancel(consumer.tag(), BasicCancelOptions::default())
                     .await;
                 let drained = tokio::time::timeout(self.config.drain_timeout, async {
                     while in_flight.join_next().await.is_some() {}

@@ -184,3 +184,66 @@ async fn no_confirmed_message_is_lost_across_broker_restarts_and_listener_restar
     client.close().await;
     queue.delete().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_response_resumes_after_the_broker_cuts_every_connection() {
+    let _broker = exclusive_broker().await;
+    let queue = TestQueue::new("cut");
+    let recorder = Arc::new(Recorder::default());
+    let (stop, task) = serve(listener(&queue), recorder.clone());
+    wait_for_consumer(&queue.name).await;
+    let mut config = AmqpClientConfig::new("cut-peer", queue.address());
+    config.credentials = guest();
+    config.request_timeout = Duration::from_secs(5);
+    let client = AmqpClient::new(config);
+    use taxii_core::Exchange;
+    client
+        .exchange(xml11("<before/>"))
+        .await
+        .expect("reply before the cut");
+
+    tokio::task::spawn_blocking(|| {
+        let output = Command::new("rabbitmqctl")
+            .args(["close_all_connections", "loss test: cut"])
+            .output()
+            .expect("run rabbitmqctl close_all_connections");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    })
+    .await
+    .expect("cut");
+
+    // Each attempt gets an honest answer; once both sides reconnected, a reply.
+    let mut outcomes = Vec::new();
+    for _ in 0..50 {
+        match client.exchange(xml11("<after/>")).await {
+            Ok(reply) => {
+                assert_eq!(&reply.body[..], ANSWER.as_bytes());
+                outcomes.push("ok".to_owned());
+                break;
+            }
+            Err(error) => {
+                assert_eq!(
+                    error.status_type(),
+                    taxii_core::StatusType::Retry,
+                    "{error}"
+                );
+                outcomes.push(error.to_string());
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    assert_eq!(
+        outcomes.last().map(String::as_str),
+        Some("ok"),
+        "never resumed: {outcomes:?}"
+    );
+    println!("after the cut: {} attempt(s): {outcomes:?}", outcomes.len());
+    client.close().await;
+    stop.cancel();
+    task.await.expect("listener task").expect("clean stop");
+    queue.delete().await;
+}
