@@ -51,11 +51,16 @@ fn describe(
             .iter()
             .map(|b| ContentBinding::new(*b))
             .collect(),
-        Version::V10 => collection
-            .accepted_content
-            .iter()
-            .map(|b| ContentBinding::new(b.binding_id.clone()))
-            .collect(),
+        Version::V10 => {
+            // 1.0 has no subtypes: each binding once.
+            let mut ids: Vec<ContentBinding> = Vec::new();
+            for binding in &collection.accepted_content {
+                if !ids.iter().any(|b| b.binding_id == binding.binding_id) {
+                    ids.push(ContentBinding::new(binding.binding_id.clone()));
+                }
+            }
+            ids
+        }
     };
     let receiving_inbox_services = match version {
         Version::V10 => Vec::new(),

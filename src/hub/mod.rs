@@ -134,6 +134,12 @@ impl Hub {
     }
 }
 
+// The gateway shares one hub between tasks and threads.
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Hub>();
+};
+
 /// A SUCCESS Status Message saying what happened.
 fn success(message: impl Into<String>) -> StatusMessage {
     StatusMessage::new(StatusType::Success, message)
