@@ -20,6 +20,40 @@
 //! ```
 //!
 //! TLS is rustls with the `ring` provider, the workspace's one crypto provider.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use taxii_core::{Exchange, Listener};
+//! use taxii_http::*;
+//!
+//! # async fn run(router: Arc<dyn Exchange>, writer: Arc<dyn StatusWriter>) -> Result<(), Box<dyn std::error::Error>> {
+//! // Inbound: HTTPS with optional client certificates, else Basic.
+//! let mut tls = TlsServerSettings::from_files("gw.crt".as_ref(), "gw.key".as_ref())?;
+//! tls.client_certificates = ClientCertificates::from_ca_file("partners-ca.crt".as_ref(), false)?;
+//! let mut config = HttpListenerConfig::new("public", writer);
+//! config.tls = Some(tls.build()?);
+//! config.basic = Some(Arc::new(
+//!     StaticBasicVerifier::new().with_user("acme", Secret::from_env("ACME_PASSWORD")?),
+//! ));
+//! let listener = HttpListener::bind("127.0.0.1:9443".parse()?, config).await?;
+//! let stop = tokio_util::sync::CancellationToken::new();
+//! tokio::spawn(Box::new(listener).serve(router, stop.clone()));
+//!
+//! // Outbound: one peer's service URL, with Basic from a file.
+//! let mut peer = HttpClientConfig::new("isac", "http://127.0.0.1:9000/services/poll");
+//! peer.credentials = Some(BasicCredentials {
+//!     user: "gw".into(),
+//!     password: Secret::from_file("/run/secrets/isac".as_ref())?,
+//! });
+//! let isac: Arc<dyn Exchange> = Arc::new(HttpClient::new(peer)?);
+//! # Ok(()) }
+//! ```
+//!
+//! Not checked (on purpose, to take what real peers send): that `Content-Type` agrees with
+//! `X-TAXII-Content-Type`, and `http` vs `https` in `X-TAXII-Protocol` (a TLS-terminating
+//! proxy may sit in front); the envelope always names the transport actually used. A
+//! client that stalls while sending headers is disconnected after the header timeout
+//! (there is no request yet to answer); an unparseable request gets hyper's bare 400.
 
 mod auth;
 mod body;

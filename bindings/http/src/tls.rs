@@ -31,6 +31,19 @@ pub enum ClientCertificates {
     Required { ca_pem: Vec<u8> },
 }
 
+impl ClientCertificates {
+    /// Client certificates verified against the CA bundle in `ca_file`; `required`: refuse
+    /// clients without one, else let them in to authenticate with Basic.
+    pub fn from_ca_file(ca_file: &Path, required: bool) -> Result<Self, ConfigError> {
+        let ca_pem = read_pem_file("client CA bundle", ca_file)?;
+        Ok(if required {
+            ClientCertificates::Required { ca_pem }
+        } else {
+            ClientCertificates::Optional { ca_pem }
+        })
+    }
+}
+
 /// The listener's TLS settings: a certificate chain and its key, in PEM.
 #[derive(Clone)]
 pub struct TlsServerSettings {
@@ -110,6 +123,26 @@ impl std::fmt::Debug for TlsClientSettings {
 }
 
 impl TlsClientSettings {
+    /// Reads an optional CA bundle and an optional client certificate chain and key.
+    pub fn from_files(
+        ca_bundle: Option<&Path>,
+        client_cert_and_key: Option<(&Path, &Path)>,
+    ) -> Result<TlsClientSettings, ConfigError> {
+        Ok(TlsClientSettings {
+            ca_bundle_pem: ca_bundle
+                .map(|path| read_pem_file("CA bundle", path))
+                .transpose()?,
+            client_cert_pem: client_cert_and_key
+                .map(|(cert, key)| {
+                    Ok::<_, ConfigError>((
+                        read_pem_file("client certificate", cert)?,
+                        read_pem_file("client key", key)?,
+                    ))
+                })
+                .transpose()?,
+        })
+    }
+
     /// The rustls configuration (HTTP/1.1 only).
     pub fn build(&self) -> Result<Arc<rustls::ClientConfig>, ConfigError> {
         let roots = match &self.ca_bundle_pem {

@@ -63,10 +63,7 @@ async fn a_handler_error_answers_the_requests_message_id_in_the_accepted_binding
         Some(ids::MESSAGE_XML_10)
     );
     assert_eq!(answer.header("X-TAXII-Services"), Some(ids::SERVICES_10));
-    assert!(
-        answer.body.contains("in_response_to=\"77\""),
-        "{answer:?}"
-    );
+    assert!(answer.body.contains("in_response_to=\"77\""), "{answer:?}");
     assert!(answer.body.contains("status_type=\"DENIED\""), "{answer:?}");
     assert!(
         answer.body.contains("may not poll collection-b"),

@@ -255,3 +255,35 @@ fn broken_pem_is_refused_with_the_reason() {
     );
     assert!(!debug.contains("secret"), "{debug}");
 }
+
+#[tokio::test]
+async fn settings_read_from_files_work_and_missing_files_are_named() {
+    let pki = pki();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (server_cert, server_key) = pki.server.write(dir.path(), "server");
+    let (client_cert, client_key) = pki.ca.client("acme").write(dir.path(), "acme");
+    let ca_file = dir.path().join("ca.crt");
+    std::fs::write(&ca_file, &pki.ca.cert_pem).expect("write CA");
+
+    let mut tls = TlsServerSettings::from_files(&server_cert, &server_key).expect("server PEM");
+    tls.client_certificates = ClientCertificates::from_ca_file(&ca_file, true).expect("CA");
+    let mut config = common::config("secure");
+    config.tls = Some(tls.build().expect("server TLS"));
+    let echo = Echo::new();
+    let listener = common::start(config, echo.clone()).await;
+    let mut client = HttpClientConfig::new("secure-peer", listener.url("https", "/taxii"));
+    client.tls = TlsClientSettings::from_files(Some(&ca_file), Some((&client_cert, &client_key)))
+        .expect("client PEM");
+    exchange(&HttpClient::new(client).expect("client"))
+        .await
+        .expect("mutual TLS from files");
+    assert!(matches!(
+        echo.last().origin.identity,
+        Identity::Certificate { .. }
+    ));
+    listener.shutdown().await;
+
+    let missing = dir.path().join("missing.crt");
+    let error = TlsClientSettings::from_files(Some(&missing), None).expect_err("no such file");
+    assert!(error.to_string().contains("missing.crt"), "{error}");
+}

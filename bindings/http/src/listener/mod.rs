@@ -31,6 +31,9 @@ pub struct HttpListenerConfig {
     /// Checks HTTP Basic credentials. When set, a request must carry valid Basic
     /// credentials unless its connection presented a verified client certificate.
     pub basic: Option<Arc<dyn BasicVerifier>>,
+    /// With `basic` set: still let requests without credentials through, as
+    /// `Identity::Anonymous` (credentials that are sent must be right).
+    pub allow_anonymous: bool,
     /// The realm named in `WWW-Authenticate`.
     pub realm: String,
     /// Writes the Status_Message for every failure (see [`StatusWriter`]).
@@ -59,6 +62,7 @@ impl HttpListenerConfig {
             name: name.into(),
             tls: None,
             basic: None,
+            allow_anonymous: false,
             realm: "TAXII".to_owned(),
             status_writer,
             message_bindings: vec![
@@ -120,6 +124,17 @@ impl HttpListener {
             .map_err(|e| ConfigError::Socket(e.to_string()))?;
         let socket =
             TcpListener::from_std(socket).map_err(|e| ConfigError::Socket(e.to_string()))?;
+        HttpListener::new(socket, config)
+    }
+
+    /// Binds `address` and serves on it.
+    pub async fn bind(
+        address: std::net::SocketAddr,
+        config: HttpListenerConfig,
+    ) -> Result<Self, ConfigError> {
+        let socket = TcpListener::bind(address)
+            .await
+            .map_err(|e| ConfigError::Socket(format!("cannot bind {address}: {e}")))?;
         HttpListener::new(socket, config)
     }
 
