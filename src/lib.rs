@@ -6,5 +6,7 @@
 
 pub mod bindings;
 pub mod config;
+pub mod gateway;
 pub mod hub;
+pub mod serve;
 pub mod translate;

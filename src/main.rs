@@ -19,6 +19,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the gateway on a route table until SIGTERM or SIGINT, then drain.
+    ///
+    /// Prints where it listens, logs one line per exchange, and reloads the table when the
+    /// file changes or on SIGHUP (an invalid edit is logged and the running table stays).
+    /// Log verbosity: RUST_LOG (default info).
+    Run {
+        /// The route table.
+        #[arg(long, default_value = "routes.toml", value_name = "FILE")]
+        routes: PathBuf,
+    },
+    /// Validate a route table: print every error and exit 1, or a summary and exit 0.
+    Check {
+        /// The route table.
+        #[arg(default_value = "routes.toml", value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Translate one TAXII message to another message binding and/or TAXII version.
     ///
     /// Reads one message from FILE (or standard input), detects its binding (XML 1.0,
@@ -54,12 +70,58 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Run { routes } => run(&routes),
+        Command::Check { file } => check(&file),
         Command::Translate {
             to,
             services,
             renumber_ids,
             file,
         } => run_translate(&to, services, renumber_ids, file),
+    }
+}
+
+fn run(routes: &std::path::Path) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+    };
+    let result = runtime.block_on(taxii_gateway::serve::run(routes, |addresses| {
+        for (name, url) in addresses {
+            println!("taxii-gateway: listener {name} on {url}");
+        }
+    }));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("taxii-gateway: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn check(file: &std::path::Path) -> ExitCode {
+    match taxii_gateway::config::load(file) {
+        Ok(table) => {
+            print!("{}", taxii_gateway::config::summary(&table));
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            for e in errors.iter() {
+                eprintln!("{e}");
+            }
+            eprintln!("{}: {} error(s)", file.display(), errors.len());
+            ExitCode::from(1)
+        }
     }
 }
 
