@@ -180,3 +180,80 @@ fn fill_until_refused(dir: &std::path::Path) {
     }
     println!("NEVER REFUSED");
 }
+
+#[test]
+fn a_damaged_record_is_a_failure_status_not_a_panic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let hub = Hub::open(config(dir.path(), 100)).expect("open");
+    push(&hub, "alpha", vec![stix(1)]);
+    let subscribe = request(
+        Version::V11,
+        "urn:sub",
+        Body::SubscriptionManagementRequest(taxii_core::SubscriptionManagementRequest {
+            collection_name: "alpha".into(),
+            action: taxii_core::SubscriptionAction::Subscribe,
+            subscription_id: None,
+            subscription_parameters: Some(Default::default()),
+            push_parameters: None,
+        }),
+    );
+    assert!(matches!(
+        send(&hub, &subscribe).body,
+        Body::SubscriptionManagementResponse(_)
+    ));
+    drop(hub);
+    {
+        // Damage every stored block and subscription, as a bad disk might.
+        use crate::hub::store::{BLOCKS, STORE_FILE, SUBSCRIPTIONS};
+        use redb::{ReadableTable, ReadableTableMetadata};
+        let db = redb::Database::open(dir.path().join(STORE_FILE)).expect("open redb");
+        let txn = db.begin_write().expect("write");
+        {
+            let mut blocks = txn.open_table(BLOCKS).expect("blocks");
+            assert_eq!(blocks.len().expect("len"), 1);
+            let keys: Vec<(String, u64)> = blocks
+                .iter()
+                .expect("iter")
+                .map(|e| {
+                    let (k, _) = e.expect("entry");
+                    (k.value().0.to_owned(), k.value().1)
+                })
+                .collect();
+            for (c, l) in &keys {
+                blocks
+                    .insert((c.as_str(), *l), &b"\x01\xff\xff"[..])
+                    .expect("damage");
+            }
+            let mut subs = txn.open_table(SUBSCRIPTIONS).expect("subscriptions");
+            let keys: Vec<(String, String, String)> = subs
+                .iter()
+                .expect("iter")
+                .map(|e| {
+                    let (k, _) = e.expect("entry");
+                    let (r, c, i) = k.value();
+                    (r.to_owned(), c.to_owned(), i.to_owned())
+                })
+                .collect();
+            for (r, c, i) in &keys {
+                subs.insert((r.as_str(), c.as_str(), i.as_str()), &b"\x07"[..])
+                    .expect("damage");
+            }
+        }
+        txn.commit().expect("commit");
+    }
+    let hub = Hub::open(config(dir.path(), 100)).expect("reopen");
+    let polled = send(&hub, &poll_message(Version::V11, poll("alpha", None, None)));
+    let s = status(&polled);
+    assert_eq!(s.status_type, StatusType::Failure);
+    assert!(s.message.as_deref().unwrap().contains("damaged"), "{s:?}");
+    let mut status_request = subscribe.clone();
+    if let Body::SubscriptionManagementRequest(r) = &mut status_request.body {
+        r.action = taxii_core::SubscriptionAction::Status;
+    }
+    assert_eq!(
+        status(&send(&hub, &status_request)).status_type,
+        StatusType::Failure
+    );
+    // Pushing still works: damage to old records does not stop new content.
+    push(&hub, "alpha", vec![stix(2)]);
+}
