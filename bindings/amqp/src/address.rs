@@ -26,7 +26,9 @@ pub enum Destination {
     Queue(String),
     /// An exchange and a routing key (`exchange=NAME&routing_key=KEY`).
     Exchange {
+        /// The exchange's name.
         exchange: String,
+        /// The routing key (may be empty).
         routing_key: String,
     },
 }
@@ -52,18 +54,40 @@ impl Destination {
 /// Why a string is not an address of this binding.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AddressError {
+    /// Not an `amqp://` or `amqps://` URI.
     #[error("{address:?} is not an AMQP URI: {reason}")]
-    Syntax { address: String, reason: String },
+    Syntax {
+        /// The address as given.
+        address: String,
+        /// What the URI parser said.
+        reason: String,
+    },
     #[error("{address:?} carries a password: put it in the credentials (environment or file), never in an address")]
-    PasswordInAddress { address: String },
+    /// The URI has a password in its user info.
+    PasswordInAddress {
+        /// The host only: the rest of the address is a secret.
+        address: String,
+    },
     #[error("{address:?} names no destination: add ?queue=NAME or ?exchange=NAME&routing_key=KEY")]
-    NoDestination { address: String },
+    /// Neither `queue=` nor `exchange=`.
+    NoDestination {
+        /// The address as given.
+        address: String,
+    },
     #[error("{address:?} names both a queue and an exchange: use one")]
-    AmbiguousDestination { address: String },
+    /// Both `queue=` and `exchange=`.
+    AmbiguousDestination {
+        /// The address as given.
+        address: String,
+    },
     #[error("{name:?} is not usable as an AMQP {what}: {reason}")]
+    /// A queue, exchange or routing-key name AMQP cannot carry.
     BadName {
+        /// The name.
         name: String,
+        /// `queue`, `exchange` or `routing key`.
         what: &'static str,
+        /// Why not.
         reason: String,
     },
 }
@@ -77,8 +101,7 @@ pub struct AmqpAddress {
 }
 
 impl AmqpAddress {
-    /// Builds an address for a queue on the broker of `broker` (whose own destination is
-    /// ignored), e.g. to name a dead-letter queue.
+    /// The same broker with another destination, e.g. to name a listener's `.dead` queue.
     pub fn with_destination(&self, destination: Destination) -> AmqpAddress {
         AmqpAddress {
             destination,

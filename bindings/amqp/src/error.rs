@@ -10,43 +10,65 @@ pub enum AmqpError {
     Config(String),
     /// The broker could not be reached or refused the connection.
     #[error("cannot connect to AMQP broker {broker}: {reason}")]
-    Connection { broker: String, reason: String },
+    Connection {
+        /// The broker's public address.
+        broker: String,
+        /// What failed (I/O, TLS, authentication, timeout).
+        reason: String,
+    },
     /// An AMQP operation failed on an open connection (usually: the connection dropped).
     #[error("AMQP {operation} failed on {broker}: {reason}")]
     Channel {
+        /// The broker's public address.
         broker: String,
+        /// The AMQP method, e.g. `basic.consume`.
         operation: &'static str,
+        /// What the broker or the client library said.
         reason: String,
     },
     /// Declaring a queue or exchange failed, e.g. it exists with other arguments.
     #[error("cannot declare {what} on {broker}: {reason}")]
     Topology {
+        /// The broker's public address.
         broker: String,
+        /// What could not be declared.
         what: String,
+        /// What the broker said.
         reason: String,
     },
     /// The broker returned a `mandatory` message: no queue is bound to its destination.
     #[error("{destination} is unroutable: the broker returned the message ({code} {text})")]
     Unroutable {
+        /// Where the message was going.
         destination: String,
+        /// The AMQP reply code (312 NO_ROUTE).
         code: u16,
+        /// The broker's reply text.
         text: String,
     },
     /// The broker refused to take responsibility for a message (publisher confirm nack).
     #[error("the broker did not accept the message for {destination} (publisher confirm nack)")]
-    Nacked { destination: String },
+    Nacked {
+        /// Where the message was going.
+        destination: String,
+    },
     /// No publisher confirm or no reply arrived in time.
     #[error("no {awaited} from {destination} within {waited_ms} ms")]
     Timeout {
+        /// Where the message was going.
         destination: String,
+        /// `reply` or `publisher confirm`.
         awaited: &'static str,
+        /// How long it waited.
         waited_ms: u128,
     },
     /// The connection was lost while a confirm or a reply was outstanding; the message
     /// may or may not have been delivered.
     #[error("connection to {destination} lost while awaiting the {awaited}")]
     ConnectionLost {
+        /// Where the message was going.
         destination: String,
+        /// What was outstanding.
         awaited: &'static str,
     },
 }

@@ -15,6 +15,8 @@
 //! Both sides reconnect with backoff after a broker restart or a cut connection, re-declare
 //! what they need and go on; delivery is at-least-once.
 
+#![warn(missing_docs)]
+
 mod address;
 mod client;
 mod connect;

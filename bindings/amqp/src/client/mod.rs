@@ -30,6 +30,7 @@ pub struct AmqpClientConfig {
     pub address: AmqpAddress,
     /// The broker user; `None` = the address's user, or RabbitMQ's `guest`.
     pub credentials: Option<Credentials>,
+    /// CAs and client certificate for `amqps://`.
     pub tls: TlsSettings,
     /// How long a request waits for its reply (then RETRY).
     pub request_timeout: Duration,
@@ -37,6 +38,7 @@ pub struct AmqpClientConfig {
     pub confirm_timeout: Duration,
     /// How long a call may spend (re)connecting before it fails with RETRY.
     pub connect_timeout: Duration,
+    /// The waits between reconnection attempts.
     pub backoff: Backoff,
     /// Set `user_id` to the connection's user, so the receiver learns who sent it (the
     /// broker checks it). Turn off with SASL EXTERNAL, where the user is the certificate's.

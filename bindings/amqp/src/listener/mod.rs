@@ -31,6 +31,7 @@ pub struct AmqpListenerConfig {
     pub address: AmqpAddress,
     /// The broker user; `None` = the address's user, or RabbitMQ's `guest`.
     pub credentials: Option<Credentials>,
+    /// CAs and client certificate for `amqps://`.
     pub tls: TlsSettings,
     /// Unacknowledged messages in flight at most (AMQP `basic.qos` prefetch count).
     pub prefetch: u16,
@@ -42,7 +43,9 @@ pub struct AmqpListenerConfig {
     pub handler_timeout: Duration,
     /// How long to wait for the broker's confirm of a reply.
     pub confirm_timeout: Duration,
+    /// How long one connection attempt may take.
     pub connect_timeout: Duration,
+    /// The waits between reconnection attempts (forever, until stopped).
     pub backoff: Backoff,
     /// A one-way message whose handler answered RETRY is put back this much later, once.
     pub retry_delay: Duration,
