@@ -265,3 +265,24 @@ fn debug_output_never_shows_a_password() {
     config.credentials = harness();
     assert!(!format!("{config:?}").contains("harness-pass"));
 }
+
+#[tokio::test]
+async fn a_pooled_connection_the_peer_closed_while_idle_is_replaced() {
+    let echo = Echo::new();
+    let mut config = common::config("public");
+    config.header_read_timeout = Duration::from_millis(200); // closes idle connections too
+    let listener = common::start(config, echo.clone()).await;
+    let mut config = HttpClientConfig::new("isac", listener.url("http", "/taxii"));
+    config.pool_idle_timeout = Duration::from_secs(60);
+    let client = HttpClient::new(config).expect("client");
+    for _ in 0..2 {
+        client
+            .exchange(common::xml11_request(DISCOVERY_11))
+            .await
+            .expect("exchange after the peer closed the idle connection");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let seen = echo.seen.lock().expect("lock").clone();
+    assert_ne!(seen[0].origin.remote_addr, seen[1].origin.remote_addr, "a new connection");
+    listener.shutdown().await;
+}
