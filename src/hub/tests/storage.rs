@@ -257,3 +257,30 @@ fn a_damaged_record_is_a_failure_status_not_a_panic() {
     // Pushing still works: damage to old records does not stop new content.
     push(&hub, "alpha", vec![stix(2)]);
 }
+
+#[test]
+fn the_data_directory_is_created_on_first_run_and_a_foreign_file_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let nested = dir.path().join("var").join("lib").join("hub");
+    let hub = Hub::open(config(&nested, 10)).expect("creates the directories");
+    push(&hub, "alpha", vec![stix(1)]);
+    drop(hub);
+    assert!(nested.join(crate::hub::store::STORE_FILE).is_file());
+
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).expect("mkdir");
+    std::fs::write(
+        other.join(crate::hub::store::STORE_FILE),
+        b"not a redb file at all",
+    )
+    .expect("write");
+    let error = Hub::open(config(&other, 10))
+        .err()
+        .expect("a foreign file is refused");
+    assert!(matches!(error, HubError::Open { .. }), "{error:?}");
+    assert_eq!(
+        std::fs::read(other.join(crate::hub::store::STORE_FILE)).expect("read"),
+        b"not a redb file at all",
+        "and left untouched"
+    );
+}
