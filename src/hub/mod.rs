@@ -36,6 +36,11 @@
 //!   UNSUPPORTED_PROTOCOL, so PAUSE/RESUME only record the state.
 //! * Queries are not supported (UNSUPPORTED_QUERY); asynchronous polls are answered
 //!   synchronously (which Services 1.1 allows).
+//! * **Failures**: an unusable data directory or store file is a [`HubError`] at open. At
+//!   run time every storage failure (a full disk, a damaged record) is a FAILURE status
+//!   and changes nothing; after an I/O error the store is reopened before the next request,
+//!   so the hub recovers by itself once the cause is gone. Concurrent pushes share durable
+//!   commits (group commit).
 
 mod codec;
 mod config;
