@@ -4,9 +4,9 @@
 Reads one JSON request on stdin, writes one JSON answer on stdout:
 
   {"command": "parse", "items": [{"version": "10"|"11", "json": str, "xml": str}, ...]}
-      For each item: libtaxii's get_message_from_json(json bytes) and
-      get_message_from_xml(xml bytes); answers {"equal": bool, "json_dict", "xml_dict"} or
-      {"error": "<Exception>: <text>", "stage": "json"|"xml"}.
+      For each item: libtaxii's get_message_from_xml(xml bytes), then
+      get_message_from_json(json bytes); answers {"equal": bool, "json_dict", "xml_dict"} or
+      {"error": "<Exception>: <text>", "stage": "xml"|"json"} for the first that fails.
   {"command": "export", "items": [{"version", "xml"}, ...]}
       For each item: libtaxii parses the XML and calls to_json(); answers {"json": str} or,
       when to_json() raises, {"to_json_error": "...", "json": <the documented form:
@@ -18,7 +18,10 @@ Reads one JSON request on stdin, writes one JSON answer on stdout:
 
 Dicts are compared in a canonical form: lxml elements and XML strings by exclusive C14N
 (libtaxii serialises content with every namespace declaration in scope), content binding
-objects by their to_dict(), a missing 1.1 result_part_number as 1 (libtaxii's default).
+objects by their to_dict(), a missing 1.1 result_part_number as 1 (libtaxii's default),
+an empty string as None (libtaxii's XML reader gives None for an empty element), and the
+string "None" as None in extended headers and status details (its XML reader makes an empty
+header or detail str(None)).
 """
 
 import datetime
@@ -65,12 +68,23 @@ def json_safe(value):
     return str(value)
 
 
+def _none_text(value):
+    if isinstance(value, list):
+        return [_none_text(v) for v in value]
+    return None if value == "None" else value
+
+
 def canonical(value, key=None):
     value = json_safe(value)
+    if value == "":
+        return None  # libtaxii's XML reader reads an empty element's text as None
     if isinstance(value, str):
         return _c14n(value)
     if isinstance(value, dict):
         out = {k: canonical(v, k) for k, v in value.items()}
+        if key in ("extended_headers", "status_detail"):
+            # libtaxii's XML reader turns an empty header or detail into str(None).
+            out = {k: _none_text(v) for k, v in out.items()}
         if out.get("message_type") == "Poll_Response" and "more" in out:
             if out.get("result_part_number") is None:
                 out["result_part_number"] = 1
@@ -88,14 +102,15 @@ def describe(error):
 
 def parse(item):
     lib = LIBRARIES[item["version"]]
-    try:
-        from_json = lib.get_message_from_json(item["json"].encode("utf-8"))
-    except Exception as error:  # libtaxii raises anything from KeyError to TypeError
-        return {"error": describe(error), "stage": "json", "trace": traceback.format_exc()}
+    # The XML first: if libtaxii cannot read even that, the JSON says nothing.
     try:
         from_xml = lib.get_message_from_xml(item["xml"].encode("utf-8"))
-    except Exception as error:
+    except Exception as error:  # libtaxii raises anything from KeyError to TypeError
         return {"error": describe(error), "stage": "xml", "trace": traceback.format_exc()}
+    try:
+        from_json = lib.get_message_from_json(item["json"].encode("utf-8"))
+    except Exception as error:
+        return {"error": describe(error), "stage": "json", "trace": traceback.format_exc()}
     a, b = canonical(from_json.to_dict()), canonical(from_xml.to_dict())
     return {"equal": a == b, "json_dict": a, "xml_dict": b}
 
