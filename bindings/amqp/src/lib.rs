@@ -22,6 +22,7 @@ mod client;
 mod connect;
 mod error;
 mod listener;
+mod media;
 mod properties;
 mod publish;
 mod status;
@@ -32,7 +33,7 @@ pub use client::{AmqpClient, AmqpClientConfig, PublishOptions};
 pub use connect::{Backoff, Credentials, TlsSettings};
 pub use error::AmqpError;
 pub use listener::{AmqpListener, AmqpListenerConfig};
-pub use properties::{media_type_for, MediaTypes, OPAQUE_MEDIA_TYPE};
+pub use media::{media_type_for, MediaTypes, OPAQUE_MEDIA_TYPE};
 pub use status::{error_from_plain_reply, StatusRequest, StatusWriter};
 pub use topology::{dead_letter_exchange_name, dead_letter_queue_name};
 

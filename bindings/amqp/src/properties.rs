@@ -1,72 +1,15 @@
 //! The AMQP message properties and headers that carry an [`Envelope`]: writing them for
 //! an outgoing message, and reading and checking them on an incoming one.
 
+use crate::media::{media_type_for, MediaTypes, OPAQUE_MEDIA_TYPE};
 use crate::{headers, AmqpError, PROTOCOL_AMQP};
 use bytes::Bytes;
 use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::BasicProperties;
-use taxii_core::{ids, Envelope, Error, Origin, Version};
+use taxii_core::{Envelope, Error, Origin, Version};
 
 /// AMQP `delivery_mode` 2: the broker writes the message to disk.
 pub(crate) const PERSISTENT: u8 = 2;
-
-/// The `content_type` of a body whose message binding has no known media type.
-pub const OPAQUE_MEDIA_TYPE: &str = "application/octet-stream";
-
-/// The media type (AMQP `content_type`) that goes with a well-known message binding.
-pub fn media_type_for(message_binding: &str) -> Option<&'static str> {
-    match message_binding {
-        ids::MESSAGE_XML_10 | ids::MESSAGE_XML_11 => Some("application/xml"),
-        ids::MESSAGE_JSON_CERT_EU_10 => Some("application/json"),
-        _ => None,
-    }
-}
-
-/// The message bindings a side accepts, each with the `content_type` that must go with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MediaTypes(Vec<(String, String)>);
-
-impl Default for MediaTypes {
-    /// XML 1.0 and XML 1.1 (`application/xml`), CERT-EU JSON (`application/json`).
-    fn default() -> Self {
-        let known = [
-            ids::MESSAGE_XML_10,
-            ids::MESSAGE_XML_11,
-            ids::MESSAGE_JSON_CERT_EU_10,
-        ];
-        MediaTypes(
-            known
-                .iter()
-                .map(|b| {
-                    (
-                        b.to_string(),
-                        media_type_for(b).unwrap_or(OPAQUE_MEDIA_TYPE).into(),
-                    )
-                })
-                .collect(),
-        )
-    }
-}
-
-impl MediaTypes {
-    /// Only these bindings (binding ID, media type).
-    pub fn only(pairs: impl IntoIterator<Item = (String, String)>) -> MediaTypes {
-        MediaTypes(pairs.into_iter().collect())
-    }
-
-    /// The media type of `message_binding`, if it is accepted.
-    pub fn get(&self, message_binding: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(b, _)| b == message_binding)
-            .map(|(_, m)| m.as_str())
-    }
-
-    /// The accepted binding IDs, for UNSUPPORTED_MESSAGE details.
-    pub fn bindings(&self) -> Vec<String> {
-        self.0.iter().map(|(b, _)| b.clone()).collect()
-    }
-}
 
 /// The AMQP-level fields of an outgoing message besides its TAXII headers.
 #[derive(Debug, Default, Clone, Copy)]
@@ -285,6 +228,7 @@ fn media_type_essence(content_type: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use taxii_core::ids;
 
     fn envelope() -> Envelope {
         Envelope {

@@ -7,18 +7,17 @@
 //! errors (RETRY for the partner), never silent losses. The client connects lazily and
 //! reconnects (with backoff, within `connect_timeout`) when its connection is gone.
 
+mod reply;
 mod session;
 
 use crate::connect::BrokerSettings;
-use crate::properties::{properties_for, Routing, WireHeaders};
+use crate::properties::{properties_for, Routing};
 use crate::publish::{publish_confirmed, Target};
-use crate::status::error_from_plain_reply;
 use crate::{AmqpAddress, AmqpError, Backoff, Credentials, TlsSettings};
-use bytes::Bytes;
 use session::{Session, DIRECT_REPLY_TO};
 use std::sync::Arc;
 use std::time::Duration;
-use taxii_core::{Envelope, Error, Exchange, Identity, Origin};
+use taxii_core::{Envelope, Error, Exchange};
 use tokio::sync::Mutex;
 
 /// Where a client sends and how long it waits.
@@ -172,7 +171,7 @@ impl AmqpClient {
                 .into());
             }
         };
-        self.reply_envelope(delivery)
+        reply::envelope_from_reply(delivery, &self.config, &self.label)
     }
 
     /// Closes the connection (in-flight requests fail with RETRY).
@@ -272,42 +271,6 @@ impl AmqpClient {
                 ),
             }),
         }
-    }
-
-    fn reply_envelope(&self, delivery: lapin::message::Delivery) -> Result<Envelope, Error> {
-        let wire = WireHeaders::read(&delivery.properties);
-        let body = Bytes::from(delivery.data);
-        if body.len() as u64 > self.config.max_reply_body {
-            return Err(Error::TooLarge {
-                size: body.len() as u64,
-                limit: self.config.max_reply_body,
-            });
-        }
-        if wire.message_binding.is_none() {
-            let text = String::from_utf8_lossy(&body);
-            return Err(match &wire.status {
-                Some(status) => error_from_plain_reply(status, &text, &self.label),
-                None => Error::Internal(format!("{} answered with something that is not a TAXII message (no x-taxii-content-type)", self.label)),
-            });
-        }
-        if wire.services.is_none() {
-            return Err(Error::Internal(format!(
-                "{} answered without x-taxii-services",
-                self.label
-            )));
-        }
-        let origin = Origin {
-            listener: self.config.name.clone(),
-            identity: match delivery.properties.user_id() {
-                Some(user) => Identity::Basic {
-                    user: user.to_string(),
-                },
-                None => Identity::Anonymous,
-            },
-            remote_addr: None,
-            reached_at: Some(self.label.clone()),
-        };
-        Ok(wire.into_envelope(body, origin))
     }
 }
 

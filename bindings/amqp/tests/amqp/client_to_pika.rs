@@ -2,6 +2,7 @@
 //! the reply comes back intact with its headers, every request finds its own reply, and
 //! unroutable, unanswered and unreachable destinations are honest RETRY errors.
 
+use crate::peers::*;
 use crate::support::*;
 use std::time::Duration;
 use taxii_amqp::{

@@ -5,6 +5,7 @@
 mod client_to_pika;
 mod loss;
 mod one_way;
+mod peers;
 mod pika_to_listener;
 mod refusals;
 mod support;

@@ -1,6 +1,7 @@
 //! A foreign partner (pika) sends requests with `reply_to` to our listener; the answers
 //! arrive on its reply queue with its correlation ids and the TAXII headers.
 
+use crate::peers::*;
 use crate::support::*;
 use serde_json::json;
 use std::sync::Arc;

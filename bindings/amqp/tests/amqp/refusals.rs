@@ -2,6 +2,7 @@
 //! and undecodable bodies. Each is answered with the status that says why (when it has a
 //! `reply_to`), dead-lettered into `<queue>.dead`, and the listener keeps consuming.
 
+use crate::peers::*;
 use crate::support::*;
 use serde_json::{json, Value};
 use std::sync::Arc;
