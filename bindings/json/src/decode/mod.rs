@@ -85,22 +85,18 @@ pub(crate) fn unknown_message_type(name: &str, version: Version) -> Error {
 fn header(message: &Obj<'_>) -> Result<Header, Error> {
     let mut extended_headers = Vec::new();
     for (name, value, path) in message.entries("extended_headers")? {
-        let text = match value {
-            Node::String(s) => s.as_str().to_owned(),
-            other => {
-                return Err(error(
-                    &path,
-                    format!(
-                        "an extended header value must be a string, found {}",
-                        other.kind()
-                    ),
-                ))
-            }
+        let Node::String(text) = value else {
+            return Err(error(
+                &path,
+                format!(
+                    "an extended header value must be a string, found {}",
+                    value.kind()
+                ),
+            ));
         };
-        let value = if xml_value::is_xml_element(&text) {
-            Payload::xml(text)
-        } else {
-            Payload::text(text)
+        let value = Payload {
+            bytes: text.bytes(),
+            is_xml: xml_value::is_xml_element(text.as_str()),
         };
         extended_headers.push(ExtendedHeader {
             name: name.to_owned(),
