@@ -51,9 +51,10 @@
 //!
 //! Not checked (on purpose, to take what real peers send): that `Content-Type` agrees with
 //! `X-TAXII-Content-Type`, and `http` vs `https` in `X-TAXII-Protocol` (a TLS-terminating
-//! proxy may sit in front); the envelope always names the transport actually used. A
-//! client that stalls while sending headers is disconnected after the header timeout
-//! (there is no request yet to answer); an unparseable request gets hyper's bare 400.
+//! proxy may sit in front); the envelope always names the transport actually used.
+//! Below TAXII: a request whose headers stall past the header timeout gets a 408 with a
+//! Status_Message, an idle keep-alive connection is just closed, an unparseable request
+//! gets hyper's bare 400, and a failed TLS handshake is closed (the alert says why).
 
 mod auth;
 mod body;

@@ -283,6 +283,9 @@ async fn a_pooled_connection_the_peer_closed_while_idle_is_replaced() {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     let seen = echo.seen.lock().expect("lock").clone();
-    assert_ne!(seen[0].origin.remote_addr, seen[1].origin.remote_addr, "a new connection");
+    assert_ne!(
+        seen[0].origin.remote_addr, seen[1].origin.remote_addr,
+        "a new connection"
+    );
     listener.shutdown().await;
 }

@@ -165,7 +165,7 @@ async fn an_oversized_chunked_body_is_refused_while_streaming() {
 }
 
 #[tokio::test]
-async fn slow_headers_are_cut_off_and_do_not_hold_up_other_clients() {
+async fn slow_headers_get_408_with_a_status_and_do_not_hold_up_other_clients() {
     let mut config = common::config("public");
     config.header_read_timeout = Duration::from_millis(300);
     let listener = common::start(config, Echo::new()).await;
@@ -175,17 +175,46 @@ async fn slow_headers_are_cut_off_and_do_not_hold_up_other_clients() {
         .expect("first bytes");
     // Others are served while the slow client dawdles.
     assert_still_serving(&listener).await;
+    let answer = raw::read_response(&mut slow).await;
+    assert_status(
+        &answer,
+        408,
+        "BAD_MESSAGE",
+        "headers did not arrive within 0.3 s",
+    );
+    assert_eq!(answer.header("Connection"), Some("close"));
     let mut rest = Vec::new();
     let closed = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
     assert!(
-        closed.is_ok(),
-        "the slow connection was closed by the listener"
-    );
-    assert!(
-        rest.is_empty() || rest.starts_with(b"HTTP/1.1 408"),
-        "{rest:?}"
+        closed.is_ok() && rest.is_empty(),
+        "closed after the 408: {rest:?}"
     );
     assert_still_serving(&listener).await;
+    listener.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_without_an_unasked_answer() {
+    let mut config = common::config("public");
+    config.header_read_timeout = Duration::from_millis(300);
+    let listener = common::start(config, Echo::new()).await;
+    let mut stream = TcpStream::connect(listener.addr).await.expect("connect");
+    let keep_alive = String::from_utf8(taxii_post("/taxii", DISCOVERY_11))
+        .expect("utf-8")
+        .replace("Connection: close\r\n", "");
+    stream
+        .write_all(keep_alive.as_bytes())
+        .await
+        .expect("request");
+    let answer = raw::read_response(&mut stream).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "the idle connection was closed");
+    assert!(
+        rest.is_empty(),
+        "nothing was sent on the idle connection: {rest:?}"
+    );
     listener.shutdown().await;
 }
 

@@ -287,3 +287,45 @@ async fn settings_read_from_files_work_and_missing_files_are_named() {
     let error = TlsClientSettings::from_files(Some(&missing), None).expect_err("no such file");
     assert!(error.to_string().contains("missing.crt"), "{error}");
 }
+
+#[tokio::test]
+async fn stalled_and_plain_text_handshakes_are_closed_and_the_listener_carries_on() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let pki = pki();
+    let mut config = common::config("secure");
+    config.header_read_timeout = std::time::Duration::from_millis(300);
+    config.tls = Some(
+        TlsServerSettings {
+            cert_chain_pem: pki.server.cert_pem.clone().into_bytes(),
+            key_pem: pki.server.key_pem.clone().into_bytes(),
+            client_certificates: ClientCertificates::NotRequested,
+        }
+        .build()
+        .expect("server TLS"),
+    );
+    let listener = common::start(config, Echo::new()).await;
+    let mut silent = tokio::net::TcpStream::connect(listener.addr)
+        .await
+        .expect("connect");
+    let mut plain = tokio::net::TcpStream::connect(listener.addr)
+        .await
+        .expect("connect");
+    plain
+        .write_all(&common::raw::taxii_post("/taxii", DISCOVERY_11))
+        .await
+        .expect("plain HTTP to the TLS port");
+    for stream in [&mut silent, &mut plain] {
+        let mut rest = Vec::new();
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            stream.read_to_end(&mut rest),
+        )
+        .await;
+        assert!(read.is_ok(), "closed by the listener");
+        assert!(!rest.starts_with(b"HTTP/1.1 200"), "{rest:?}");
+    }
+    exchange(&client(&listener, &pki.ca, None))
+        .await
+        .expect("still serving");
+    listener.shutdown().await;
+}

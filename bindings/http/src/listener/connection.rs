@@ -11,7 +11,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use taxii_core::{Exchange, Identity};
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
@@ -103,22 +103,33 @@ where
 {
     let info = Arc::new(info);
     let shared = info.shared.clone();
+    let answering = info.clone();
     let service = hyper::service::service_fn(move |request| {
-        let info = info.clone();
-        async move { Ok::<_, Infallible>(super::request::answer(&info, request).await) }
+        let info = answering.clone();
+        // Boxed so the connection is `Unpin` and its socket can be taken back on error.
+        Box::pin(async move { Ok::<_, Infallible>(super::request::answer(&info, request).await) })
     });
-    let connection = shared.http.serve_connection(TokioIo::new(stream), service);
-    tokio::pin!(connection);
+    let mut connection = shared.http.serve_connection(TokioIo::new(stream), service);
     let outcome = tokio::select! {
-        outcome = connection.as_mut() => outcome,
+        outcome = std::future::poll_fn(|cx| connection.poll_without_shutdown(cx)) => outcome,
         _ = stop.cancelled() => {
-            connection.as_mut().graceful_shutdown();
-            connection.as_mut().await
+            std::pin::Pin::new(&mut connection).graceful_shutdown();
+            std::future::poll_fn(|cx| connection.poll_without_shutdown(cx)).await
         }
     };
-    if let Err(e) = outcome {
-        // Header timeouts (slowloris), garbage and clients that vanish end up here; hyper
-        // has already answered what can be answered (400 for unparseable requests).
-        tracing::debug!(listener = %shared.config.name, error = %e, "connection ended");
+    let parts = connection.into_parts();
+    let mut stream = parts.io.into_inner();
+    match outcome {
+        // A partial request stalled past the header timeout (slowloris): say so. An idle
+        // keep-alive connection that timed out holds no bytes and is simply closed.
+        Err(e) if e.is_timeout() && !parts.read_buf.is_empty() => {
+            super::reply::stalled_request(&info, &mut stream).await;
+        }
+        Err(e) => {
+            // Garbage (hyper has answered 400) and clients that vanish end up here.
+            tracing::debug!(listener = %shared.config.name, error = %e, "connection ended");
+        }
+        Ok(()) => {}
     }
+    let _ = tokio::time::timeout(shared.config.header_read_timeout, stream.shutdown()).await;
 }

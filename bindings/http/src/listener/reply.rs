@@ -131,3 +131,56 @@ fn plain_text(error: &Error, why: &str, headers: &[(HeaderName, String)]) -> Rep
     }
     response
 }
+
+/// Answers a request whose headers did not arrive in time: 408 with a Status_Message
+/// (nothing is known of the requester's bindings, so the writer picks its default), written
+/// straight to the socket because hyper has given up on the connection.
+pub(super) async fn stalled_request<S>(info: &ConnectionInfo, stream: &mut S)
+where
+    S: tokio::io::AsyncWrite + Unpin,
+{
+    use tokio::io::AsyncWriteExt;
+    let config = &info.shared.config;
+    let error = Error::BadRequest(format!(
+        "the request headers did not arrive within {} s",
+        config.header_read_timeout.as_secs_f64()
+    ));
+    tracing::info!(
+        listener = %config.name,
+        remote_addr = %info.remote_addr,
+        "request headers timed out"
+    );
+    let nothing_known = FailedRequest {
+        accept: &[],
+        message_binding: None,
+        services: None,
+        body: None,
+    };
+    let (head, body) = match config.status_writer.write_status(&error, &nothing_known) {
+        Ok(status) => (
+            format!(
+                "Content-Type: {}\r\nX-TAXII-Content-Type: {}\r\nX-TAXII-Services: {}\r\n\
+                 X-TAXII-Protocol: {}\r\n",
+                content_type_for(&status.message_binding),
+                status.message_binding,
+                status.services,
+                info.transport.protocol_id()
+            ),
+            status.body,
+        ),
+        Err(_) => (
+            "Content-Type: text/plain; charset=utf-8\r\n".to_owned(),
+            Bytes::from(format!("BAD_MESSAGE: {error}\n")),
+        ),
+    };
+    let response = format!(
+        "HTTP/1.1 408 Request Timeout\r\n{head}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let write = async {
+        stream.write_all(response.as_bytes()).await?;
+        stream.write_all(&body).await?;
+        stream.flush().await
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), write).await;
+}
