@@ -159,3 +159,12 @@ proptest! {
         prop_assert_eq!(from_json(&json(&m), m.version), m);
     }
 }
+
+#[test]
+fn detect_tells_this_bindings_output_from_the_xml_bindings() {
+    for fixture in fixtures() {
+        let m = decode(&fixture);
+        assert!(taxii_json::detect(&json(&m)), "{}", fixture.name);
+        assert!(!taxii_json::detect(&xml(&m)), "{}", fixture.name);
+    }
+}
