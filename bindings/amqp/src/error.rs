@@ -64,12 +64,14 @@ pub enum AmqpError {
     },
     /// The connection was lost while a confirm or a reply was outstanding; the message
     /// may or may not have been delivered.
-    #[error("connection to {destination} lost while awaiting the {awaited}")]
+    #[error("connection to {destination} lost while awaiting the {awaited}: {reason}")]
     ConnectionLost {
         /// Where the message was going.
         destination: String,
         /// What was outstanding.
         awaited: &'static str,
+        /// Why the channel or connection closed, as far as known.
+        reason: String,
     },
 }
 

@@ -33,17 +33,15 @@ pub(crate) async fn publish_confirmed(
         mandatory: target.mandatory,
         immediate: false,
     };
-    let lost = |awaited: &'static str| AmqpError::ConnectionLost {
+    let lost = |awaited: &'static str, error: lapin::Error| AmqpError::ConnectionLost {
         destination: target.label.to_owned(),
         awaited,
+        reason: error.to_string(),
     };
     let confirm = channel
         .basic_publish(exchange, routing_key, options, payload, properties)
         .await
-        .map_err(|e| {
-            tracing::debug!(destination = target.label, error = %e, "publish failed");
-            lost("publish")
-        })?;
+        .map_err(|e| lost("publish", e))?;
     let confirmation = match tokio::time::timeout(confirm_timeout, confirm).await {
         Err(_) => {
             return Err(AmqpError::Timeout {
@@ -52,10 +50,7 @@ pub(crate) async fn publish_confirmed(
                 waited_ms: confirm_timeout.as_millis(),
             })
         }
-        Ok(Err(e)) => {
-            tracing::debug!(destination = target.label, error = %e, "confirm failed");
-            return Err(lost("publisher confirm"));
-        }
+        Ok(Err(e)) => return Err(lost("publisher confirm", e)),
         Ok(Ok(confirmation)) => confirmation,
     };
     match confirmation {

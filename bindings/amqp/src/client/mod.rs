@@ -158,6 +158,7 @@ impl AmqpClient {
                 return Err(AmqpError::ConnectionLost {
                     destination: self.label.clone(),
                     awaited: "reply",
+                    reason: "the reply consumer stopped (connection or channel closed)".to_owned(),
                 }
                 .into())
             }

@@ -112,6 +112,17 @@ async fn unroutable_unanswered_and_unreachable_destinations_are_retry_errors() {
         "{one_way:?}"
     );
 
+    let no_exchange: AmqpAddress = format!(
+        "{BROKER}?exchange=taxii-amqp-test.none.{}&routing_key=k",
+        uuid::Uuid::new_v4()
+    )
+    .parse()
+    .expect("address");
+    assert_retry(
+        client(no_exchange).exchange(xml11("<a/>")).await,
+        "NOT_FOUND",
+    );
+
     // A queue nobody consumes: the request is accepted by the broker, the reply never comes.
     let silent = TestQueue::new("silent");
     declare_plain_queue(&silent.name).await;
