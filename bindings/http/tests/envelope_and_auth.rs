@@ -168,3 +168,33 @@ async fn valid_credentials_reach_the_handler_as_the_user() {
     );
     listener.shutdown().await;
 }
+
+#[tokio::test]
+async fn allow_anonymous_lets_credential_less_requests_through_but_not_wrong_ones() {
+    let echo = Echo::new();
+    let mut config = basic_config();
+    config.allow_anonymous = true;
+    let listener = common::start(config, echo.clone()).await;
+    let answer = raw::send(listener.addr, &libtaxii_style_post("")).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(echo.last().origin.identity, Identity::Anonymous);
+    let wrong = raw::send(
+        listener.addr,
+        &libtaxii_style_post(&basic("harness", "nope")),
+    )
+    .await;
+    assert_eq!(wrong.status, 401, "{wrong:?}");
+    let right = raw::send(
+        listener.addr,
+        &libtaxii_style_post(&basic("harness", "harness-pass")),
+    )
+    .await;
+    assert_eq!(right.status, 200, "{right:?}");
+    assert_eq!(
+        echo.last().origin.identity,
+        Identity::Basic {
+            user: "harness".to_owned()
+        }
+    );
+    listener.shutdown().await;
+}

@@ -31,6 +31,10 @@ pub struct HttpListenerConfig {
     /// Checks HTTP Basic credentials. When set, a request must carry valid Basic
     /// credentials unless its connection presented a verified client certificate.
     pub basic: Option<Arc<dyn BasicVerifier>>,
+    /// With `basic` set: let requests that carry no credentials at all through as
+    /// `Identity::Anonymous` (for the router to authorize) instead of answering 401.
+    /// Wrong credentials are refused either way.
+    pub allow_anonymous: bool,
     /// With `basic` set: still let requests without credentials through, as
     /// `Identity::Anonymous` (credentials that are sent must be right).
     pub allow_anonymous: bool,
@@ -85,6 +89,7 @@ impl std::fmt::Debug for HttpListenerConfig {
             .field("name", &self.name)
             .field("tls", &self.tls.is_some())
             .field("basic", &self.basic.is_some())
+            .field("allow_anonymous", &self.allow_anonymous)
             .field("realm", &self.realm)
             .field("message_bindings", &self.message_bindings)
             .field("max_body_bytes", &self.max_body_bytes)
