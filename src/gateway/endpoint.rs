@@ -21,9 +21,12 @@ impl Endpoint {
     pub fn of(listener: &ListenerRoute, origin: &Origin, amqp_protocol: &str) -> Endpoint {
         let (base, protocol_binding) = match &listener.protocol {
             ListenerProtocol::Amqp { url, queue, .. } => {
-                let broker = url.redacted();
-                let broker = broker.split('?').next().unwrap_or_default().to_owned();
-                (format!("{broker}?queue={queue}"), amqp_protocol.to_owned())
+                // The queue's address without user or password (never shown to partners).
+                let base = match super::amqp::listener_address(url, queue) {
+                    Ok((address, _)) => address.to_string(),
+                    Err(_) => format!("amqp://?queue={queue}"),
+                };
+                (base, amqp_protocol.to_owned())
             }
             ListenerProtocol::Http { path, .. } | ListenerProtocol::Https { path, .. } => {
                 let https = matches!(listener.protocol, ListenerProtocol::Https { .. });

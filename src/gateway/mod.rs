@@ -15,6 +15,7 @@
 //! `ArcSwap`: a reload swaps it atomically, in-flight exchanges finish on the one they
 //! started with. Every failure becomes a Status Message in the partner's version.
 
+mod amqp;
 mod authenticate;
 mod discovery;
 mod endpoint;
@@ -27,6 +28,7 @@ mod router;
 mod runtime;
 mod status_writer;
 
+pub use amqp::{listener_address as amqp_listener_address, AmqpStatusWriter};
 pub use endpoint::Endpoint;
 pub use router::Router;
 pub use runtime::{Runtime, RuntimeError};

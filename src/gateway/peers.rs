@@ -75,12 +75,7 @@ impl PeerLink {
                 continue;
             };
             let client: Arc<dyn Exchange> = match peer.protocol {
-                PeerProtocol::Amqp => {
-                    return Err(format!(
-                        "peer {}: AMQP peers are not wired into the gateway yet",
-                        peer.name
-                    ))
-                }
+                PeerProtocol::Amqp => Arc::new(super::amqp::client(peer, address)?),
                 _ => Arc::new(
                     HttpClient::new(http_config(peer, address)?)
                         .map_err(|e| format!("peer {}: {e}", peer.name))?,

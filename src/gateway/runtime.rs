@@ -15,7 +15,7 @@ use std::time::Instant;
 use taxii_core::{ContentBinding, Envelope, Error, Message, StatusType};
 
 /// The Protocol Binding ID of the project's AMQP binding (see `bindings/amqp/README.md`).
-pub const AMQP_PROTOCOL: &str = "urn:taxii-gateway.dev:protocol:amqp:0.9.1:1.0";
+pub const AMQP_PROTOCOL: &str = taxii_amqp::PROTOCOL_AMQP;
 
 /// The most content blocks the gateway merges into one TAXII 1.0 Poll Response when a 1.1
 /// peer answers in parts (1.0 has no paging).

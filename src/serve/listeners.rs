@@ -2,10 +2,11 @@
 
 use super::verifier::PartnerVerifier;
 use crate::config::{ListenerProtocol, ListenerRoute, PartnerAuth, RouteTable};
-use crate::gateway::{GatewayStatusWriter, Router};
+use crate::gateway::{AmqpStatusWriter, GatewayStatusWriter, Router};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
+use taxii_amqp::{AmqpListener, AmqpListenerConfig};
 use taxii_core::{Exchange, Listener};
 use taxii_http::{ClientCertificates, HttpListener, HttpListenerConfig, TlsServerSettings};
 use tokio::task::JoinHandle;
@@ -101,9 +102,11 @@ impl Listeners {
         let (bind, path, tls) = match &route.protocol {
             ListenerProtocol::Http { bind, path } => (*bind, path.clone(), None),
             ListenerProtocol::Https { bind, path, tls } => (*bind, path.clone(), Some(tls)),
-            ListenerProtocol::Amqp { .. } => {
-                return Err("AMQP listeners are not wired into the gateway yet".to_owned())
-            }
+            ListenerProtocol::Amqp {
+                url,
+                queue,
+                prefetch,
+            } => return self.start_amqp(route, url, queue, *prefetch),
         };
         let writer = Arc::new(GatewayStatusWriter::new(route.message_bindings.clone()));
         let mut config = HttpListenerConfig::new(route.name.clone(), writer);
@@ -153,6 +156,37 @@ impl Listeners {
             }
         });
         Ok((url, stop, task))
+    }
+
+    fn start_amqp(
+        &self,
+        route: &ListenerRoute,
+        url: &crate::config::BrokerUrl,
+        queue: &str,
+        prefetch: u16,
+    ) -> Result<(String, CancellationToken, JoinHandle<()>), String> {
+        let (address, credentials) = crate::gateway::amqp_listener_address(url, queue)?;
+        let shown = address.to_string();
+        let mut config = AmqpListenerConfig::new(route.name.clone(), address);
+        config.credentials = credentials;
+        config.prefetch = prefetch;
+        config.max_body = route.max_body_bytes as u64;
+        let writer = Arc::new(AmqpStatusWriter {
+            bindings: route.message_bindings.clone(),
+        });
+        let listener = AmqpListener::new(config)
+            .map_err(|e| e.to_string())?
+            .with_status_writer(writer);
+        let stop = CancellationToken::new();
+        let handler: Arc<dyn Exchange> = Arc::clone(&self.router) as Arc<dyn Exchange>;
+        let token = stop.clone();
+        let name = route.name.clone();
+        let task = tokio::spawn(async move {
+            if let Err(e) = Box::new(listener).serve(handler, token).await {
+                tracing::error!(listener = %name, "listener stopped: {e}");
+            }
+        });
+        Ok((shown, stop, task))
     }
 
     /// Stops every listener and waits for their in-flight exchanges (each within its
