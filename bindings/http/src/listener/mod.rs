@@ -31,10 +31,6 @@ pub struct HttpListenerConfig {
     /// Checks HTTP Basic credentials. When set, a request must carry valid Basic
     /// credentials unless its connection presented a verified client certificate.
     pub basic: Option<Arc<dyn BasicVerifier>>,
-    /// With `basic` set: let requests that carry no credentials at all through as
-    /// `Identity::Anonymous` (for the router to authorize) instead of answering 401.
-    /// Wrong credentials are refused either way.
-    pub allow_anonymous: bool,
     /// With `basic` set: still let requests without credentials through, as
     /// `Identity::Anonymous` (credentials that are sent must be right).
     pub allow_anonymous: bool,
