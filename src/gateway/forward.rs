@@ -35,7 +35,7 @@ pub async fn forward(
                 Body::PollRequest(poll),
             )
             .await?;
-            let answer = if call.version == Version::V10 {
+            let answer = if call.version == Version::V10 && answer.version == Version::V11 {
                 merge_parts(call, route, answer).await?
             } else {
                 answer
