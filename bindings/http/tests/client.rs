@@ -253,10 +253,29 @@ fn bad_urls_are_refused_with_the_reason() {
         ("ftp://example/x", "scheme"),
         ("/relative", "scheme"),
         ("http://", "invalid"),
+        (
+            "http://gw:s3cret@isac.example/x",
+            "credentials do not belong",
+        ),
     ] {
         let error = HttpClient::new(HttpClientConfig::new("isac", url)).expect_err(url);
         assert!(error.to_string().contains(says), "{url}: {error}");
+        assert!(!error.to_string().contains("s3cret"), "{error}");
     }
+}
+
+#[test]
+fn a_proxy_must_be_plain_http() {
+    let mut config = HttpClientConfig::new("isac", "https://isac.example/x");
+    config.proxy = Some(ProxySettings {
+        url: "https://proxy.example:3128".to_owned(),
+        credentials: None,
+    });
+    let error = HttpClient::new(config).expect_err("https proxy");
+    assert!(
+        error.to_string().contains("CONNECT over plain http"),
+        "{error}"
+    );
 }
 
 #[test]

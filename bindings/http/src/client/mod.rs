@@ -126,6 +126,12 @@ impl HttpClient {
             .proxy
             .map(|proxy| {
                 let proxy_uri = parse_url(&proxy.url)?;
+                if proxy_uri.scheme_str() != Some("http") {
+                    return Err(ConfigError::Url {
+                        url: proxy.url.clone(),
+                        reason: "the proxy is reached with CONNECT over plain http://".to_owned(),
+                    });
+                }
                 let address = proxy_uri
                     .authority()
                     .map(|a| a.to_string())
@@ -276,7 +282,7 @@ fn sensitive_basic(credentials: BasicCredentials) -> Result<HeaderValue, ConfigE
 
 fn parse_url(url: &str) -> Result<Uri, ConfigError> {
     let bad = |reason: &str| ConfigError::Url {
-        url: url.to_owned(),
+        url: without_userinfo(url),
         reason: reason.to_owned(),
     };
     let uri: Uri = url
@@ -289,5 +295,22 @@ fn parse_url(url: &str) -> Result<Uri, ConfigError> {
     if uri.host().is_none_or(str::is_empty) {
         return Err(bad("there is no host"));
     }
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        return Err(bad(
+            "credentials do not belong in the URL (they would be logged); configure them apart",
+        ));
+    }
     Ok(uri)
+}
+
+/// The URL with any `user:password@` replaced, for error messages.
+fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://<redacted>@{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
 }
