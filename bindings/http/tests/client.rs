@@ -308,3 +308,34 @@ async fn a_pooled_connection_the_peer_closed_while_idle_is_replaced() {
     );
     listener.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_proxy_that_never_answers_is_retry_after_the_connect_timeout() {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = silent.local_addr().expect("addr");
+    let holder = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = silent.accept().await {
+            held.push(stream); // accepted, never answered
+        }
+    });
+    let mut config = HttpClientConfig::new("isac", "http://isac.example/taxii");
+    config.connect_timeout = Duration::from_millis(300);
+    config.proxy = Some(ProxySettings {
+        url: format!("http://{addr}"),
+        credentials: None,
+    });
+    let error = HttpClient::new(config)
+        .expect("client")
+        .exchange(common::xml11_request(DISCOVERY_11))
+        .await
+        .expect_err("the proxy is silent");
+    assert_eq!(error.status_type(), StatusType::Retry, "{error}");
+    assert!(
+        error.to_string().contains("no answer to CONNECT in time"),
+        "{error}"
+    );
+    holder.abort();
+}
