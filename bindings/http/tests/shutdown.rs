@@ -9,13 +9,26 @@ use std::time::{Duration, Instant};
 use taxii_core::{Envelope, Error, Exchange};
 use taxii_http::{HttpClient, HttpClientConfig};
 
-/// Answers after a pause.
-struct Pausing(Duration);
+/// Answers after a pause, and says when a request has reached it.
+struct Pausing {
+    pause: Duration,
+    started: tokio::sync::Notify,
+}
+
+impl Pausing {
+    fn new(pause: Duration) -> Arc<Pausing> {
+        Arc::new(Pausing {
+            pause,
+            started: tokio::sync::Notify::new(),
+        })
+    }
+}
 
 #[async_trait::async_trait]
 impl Exchange for Pausing {
     async fn exchange(&self, request: Envelope) -> Result<Envelope, Error> {
-        tokio::time::sleep(self.0).await;
+        self.started.notify_one();
+        tokio::time::sleep(self.pause).await;
         Ok(request)
     }
 }
@@ -26,17 +39,14 @@ fn client(listener: &common::Running) -> HttpClient {
 
 #[tokio::test]
 async fn the_exchange_in_flight_finishes_and_then_no_one_is_accepted() {
-    let listener = common::start(
-        common::config("public"),
-        Arc::new(Pausing(Duration::from_millis(500))),
-    )
-    .await;
+    let handler = Pausing::new(Duration::from_millis(500));
+    let listener = common::start(common::config("public"), handler.clone()).await;
     let addr = listener.addr;
     let in_flight = {
         let client = client(&listener);
         tokio::spawn(async move { client.exchange(common::xml11_request(DISCOVERY_11)).await })
     };
-    tokio::time::sleep(Duration::from_millis(150)).await; // the request is with the handler
+    handler.started.notified().await; // the request is with the handler
     listener.stop.cancel();
     let answer = in_flight
         .await
@@ -58,12 +68,13 @@ async fn the_exchange_in_flight_finishes_and_then_no_one_is_accepted() {
 async fn stragglers_are_cut_off_at_the_drain_timeout() {
     let mut config = common::config("public");
     config.drain_timeout = Duration::from_millis(300);
-    let listener = common::start(config, Arc::new(Pausing(Duration::from_secs(30)))).await;
+    let handler = Pausing::new(Duration::from_secs(30));
+    let listener = common::start(config, handler.clone()).await;
     let in_flight = {
         let client = client(&listener);
         tokio::spawn(async move { client.exchange(common::xml11_request(DISCOVERY_11)).await })
     };
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    handler.started.notified().await;
     let stopping = Instant::now();
     listener.shutdown().await;
     let took = stopping.elapsed();
