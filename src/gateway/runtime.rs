@@ -53,11 +53,6 @@ impl Runtime {
                     .as_ref()
                     .is_some_and(|o| o.data_dir == settings.data_dir) =>
             {
-                if hub.config().collections != hub_collections(&table) {
-                    tracing::warn!(
-                        "the hub's collections changed: they take effect at the next restart"
-                    );
-                }
                 Some(Arc::clone(hub))
             }
             (Some(settings), _) => {
@@ -73,6 +68,12 @@ impl Runtime {
                 peer.name.clone(),
                 PeerLink::connect(peer, hub.as_ref()).map_err(RuntimeError::Peer)?,
             );
+        }
+        // Last, once nothing else can fail: the reused hub takes the new collections.
+        if let (Some(hub), Some(old)) = (&hub, previous.and_then(|p| p.hub.as_ref())) {
+            if Arc::ptr_eq(hub, old) {
+                hub.reconfigure(hub_collections(&table))?;
+            }
         }
         let ids = previous.map_or_else(|| Arc::new(AtomicU64::new(seed())), |p| Arc::clone(&p.ids));
         Ok(Runtime {

@@ -20,9 +20,10 @@ impl Hub {
         inbox: &InboxMessage,
     ) -> Result<StatusMessage, Refusal> {
         let targets = self.inbox_targets(version, inbox)?;
+        let config = self.config();
         for (index, block) in inbox.content_blocks.iter().enumerate() {
             for target in &targets {
-                let Some(collection) = self.config.collection(target) else {
+                let Some(collection) = config.collection(target) else {
                     return Err(Refusal::unknown_collection(target));
                 };
                 if !collection.accepts(&block.content_binding) {
@@ -55,7 +56,8 @@ impl Hub {
             ));
         }
         let encoded: Vec<Vec<u8>> = inbox.content_blocks.iter().map(encode_block).collect();
-        let labels = self.store.append(&targets, encoded)?;
+        let target_names: Vec<&str> = targets.iter().map(String::as_str).collect();
+        let labels = self.store.append(&target_names, encoded)?;
         let (first, last) = match (labels.first(), labels.last()) {
             (Some(first), Some(last)) => (*first, *last),
             _ => return Err(Refusal::failure("the store assigned no labels")),
@@ -74,9 +76,10 @@ impl Hub {
         &'a self,
         version: Version,
         inbox: &'a InboxMessage,
-    ) -> Result<Vec<&'a str>, Refusal> {
+    ) -> Result<Vec<String>, Refusal> {
+        let config = self.config();
         let acceptable = || {
-            self.config
+            config
                 .collections
                 .iter()
                 .map(|c| c.name.clone())
@@ -84,13 +87,8 @@ impl Hub {
         };
         let named = &inbox.destination_collection_names;
         if named.is_empty() {
-            if !self.config.default_inbox.is_empty() {
-                return Ok(self
-                    .config
-                    .default_inbox
-                    .iter()
-                    .map(String::as_str)
-                    .collect());
+            if !config.default_inbox.is_empty() {
+                return Ok(config.default_inbox.clone());
             }
             return Err(match version {
                 Version::V11 => Refusal::new(
@@ -103,9 +101,9 @@ impl Hub {
                 ),
             });
         }
-        let mut targets: Vec<&str> = Vec::with_capacity(named.len());
+        let mut targets: Vec<String> = Vec::with_capacity(named.len());
         for name in named {
-            if self.config.collection(name).is_none() {
+            if config.collection(name).is_none() {
                 return Err(Refusal::new(
                     StatusType::DestinationCollectionError,
                     format!(
@@ -114,8 +112,8 @@ impl Hub {
                 )
                 .with_details(detail::ACCEPTABLE_DESTINATION, acceptable()));
             }
-            if !targets.contains(&name.as_str()) {
-                targets.push(name);
+            if !targets.contains(name) {
+                targets.push(name.clone());
             }
         }
         Ok(targets)

@@ -31,7 +31,7 @@ impl Hub {
     ) -> Body {
         Body::CollectionInformationResponse(CollectionInformationResponse {
             collections: self
-                .config
+                .config()
                 .collections
                 .iter()
                 .map(|c| describe(c, version, addresses))

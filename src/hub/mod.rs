@@ -66,7 +66,8 @@ use taxii_core::{Body, Header, Message, StatusMessage, StatusType, Version};
 
 /// The built-in hub. Cheap to share: wrap it in an `Arc`.
 pub struct Hub {
-    config: HubConfig,
+    /// Swapped whole by [`Hub::reconfigure`] (a route-table reload).
+    config: arc_swap::ArcSwap<HubConfig>,
     store: Store,
     /// Message ids of responses: digits (valid in 1.0 and 1.1), unique per process run
     /// because they start at the clock's microseconds.
@@ -82,15 +83,31 @@ impl Hub {
         }
         let store = Store::open(&config.data_dir)?;
         Ok(Hub {
-            config,
+            config: arc_swap::ArcSwap::from_pointee(config),
             store,
             next_message_id: AtomicU64::new(labels::now_label()),
         })
     }
 
-    /// The configuration the hub was opened with.
-    pub fn config(&self) -> &HubConfig {
-        &self.config
+    /// The configuration in force.
+    pub fn config(&self) -> std::sync::Arc<HubConfig> {
+        self.config.load_full()
+    }
+
+    /// Puts a new set of collections in force (a route-table reload), keeping the store and
+    /// the paging limits. Content of a collection that is dropped stays in the store and
+    /// is served again if the collection comes back. Every problem is refused at once.
+    pub fn reconfigure(&self, collections: Vec<HubCollection>) -> Result<(), HubError> {
+        let mut next = HubConfig::clone(&self.config.load());
+        next.collections = collections;
+        next.default_inbox
+            .retain(|name| next.collections.iter().any(|c| &c.name == name));
+        let problems = next.problems();
+        if !problems.is_empty() {
+            return Err(HubError::Config(problems));
+        }
+        self.config.store(std::sync::Arc::new(next));
+        Ok(())
     }
 
     /// Answers one request message for `requester` (a partner name), in the request's

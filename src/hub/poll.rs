@@ -87,7 +87,7 @@ impl Hub {
         poll: &PollRequest,
     ) -> Result<Body, Refusal> {
         let name = &poll.collection_name;
-        if self.config.collection(name).is_none() {
+        if self.config().collection(name).is_none() {
             return Err(Refusal::unknown_collection(name));
         }
         let txn = self.store.read()?;
@@ -156,7 +156,7 @@ impl Hub {
         txn: &ReadTransaction,
         selection: &Selection,
     ) -> Result<PollResponse, Refusal> {
-        let cap = self.config.max_10_poll_blocks;
+        let cap = self.config().max_10_poll_blocks;
         let mut blocks = selection.blocks(txn, cap.saturating_add(1))?;
         let mut end = selection.upto;
         let mut message = None;
@@ -205,7 +205,7 @@ impl Hub {
         selection: Selection,
         response_type: ResponseType,
     ) -> Result<(PollResponse, Option<ResultSet>), Refusal> {
-        let part_size = self.config.part_size;
+        let part_size = self.config().part_size;
         let mut total: u64 = 0;
         let mut part_ends = Vec::new();
         let mut first_part = Vec::new();

@@ -97,7 +97,7 @@ impl ResultSet {
 impl Hub {
     /// Stores a new result set and returns its id; prunes expired ones on the way.
     pub(super) fn store_result_set(&self, result: &ResultSet) -> Result<u64, Refusal> {
-        let ttl = u64::try_from(self.config.result_set_ttl.as_micros()).unwrap_or(u64::MAX);
+        let ttl = u64::try_from(self.config().result_set_ttl.as_micros()).unwrap_or(u64::MAX);
         let expired_before = now_label().saturating_sub(ttl);
         self.store.write(Durability::None, |txn| {
             let id = next_sequence(txn, NEXT_RESULT_SET)?;

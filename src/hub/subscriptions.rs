@@ -133,7 +133,8 @@ impl Hub {
         addresses: &ServiceAddresses,
     ) -> Result<Body, Refusal> {
         let name = request.collection_name.as_str();
-        let Some(collection) = self.config.collection(name) else {
+        let config = self.config();
+        let Some(collection) = config.collection(name) else {
             return Err(Refusal::unknown_collection(name));
         };
         let action = request.action;
