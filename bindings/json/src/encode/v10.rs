@@ -1,7 +1,10 @@
 //! TAXII 1.0 bodies in the CERT-EU form (libtaxii `messages_10` `to_dict`), key for key
 //! and in libtaxii's order; fields libtaxii writes as `null` are written as `null`.
 
-use super::{invalid, label, payload_text, signature, write_json, Block, Envelope, Header};
+use super::{
+    invalid, label, payload_text, signature, write_json, write_with_blocks, Block, BlocksHere,
+    Envelope, Header,
+};
 use serde::Serialize;
 use taxii_core::*;
 
@@ -15,6 +18,18 @@ pub(crate) fn write(out: &mut Vec<u8>, header: Header<'_>, body: &Body) -> Resul
                     header,
                     body: $body,
                 },
+            )
+        };
+    }
+    macro_rules! emit_with_blocks {
+        ($body:expr, $blocks:expr) => {
+            write_with_blocks(
+                out,
+                &Envelope {
+                    header,
+                    body: $body,
+                },
+                &$blocks,
             )
         };
     }
@@ -69,28 +84,34 @@ pub(crate) fn write(out: &mut Vec<u8>, header: Header<'_>, body: &Body) -> Resul
                 .map(|p| ids(&p.content_bindings))
                 .unwrap_or_default(),
         }),
-        Body::PollResponse(r) => emit!(PollResponse10 {
-            feed_name: &r.collection_name,
-            subscription_id: r.subscription_id.as_deref(),
-            message: r.message.as_deref(),
-            inclusive_begin_timestamp_label: label(&r.inclusive_begin),
-            inclusive_end_timestamp_label: label(&r.inclusive_end).ok_or_else(|| invalid(
-                "a TAXII 1.0 Poll Response needs an inclusive end timestamp label"
-            ))?,
-            content_blocks: blocks(&r.content_blocks)?,
-        }),
-        Body::InboxMessage(m) => emit!(InboxMessage10 {
-            message: m.message.as_deref(),
-            subscription_information: m.subscription_information.as_ref().map(|s| {
-                SubscriptionInformation10 {
-                    feed_name: &s.collection_name,
-                    subscription_id: &s.subscription_id,
-                    inclusive_begin_timestamp_label: label(&s.inclusive_begin),
-                    inclusive_end_timestamp_label: label(&s.inclusive_end),
-                }
-            }),
-            content_blocks: blocks(&m.content_blocks)?,
-        }),
+        Body::PollResponse(r) => emit_with_blocks!(
+            PollResponse10 {
+                feed_name: &r.collection_name,
+                subscription_id: r.subscription_id.as_deref(),
+                message: r.message.as_deref(),
+                inclusive_begin_timestamp_label: label(&r.inclusive_begin),
+                inclusive_end_timestamp_label: label(&r.inclusive_end).ok_or_else(|| invalid(
+                    "a TAXII 1.0 Poll Response needs an inclusive end timestamp label"
+                ))?,
+                content_blocks: BlocksHere,
+            },
+            blocks(&r.content_blocks)?
+        ),
+        Body::InboxMessage(m) => emit_with_blocks!(
+            InboxMessage10 {
+                message: m.message.as_deref(),
+                subscription_information: m.subscription_information.as_ref().map(|s| {
+                    SubscriptionInformation10 {
+                        feed_name: &s.collection_name,
+                        subscription_id: &s.subscription_id,
+                        inclusive_begin_timestamp_label: label(&s.inclusive_begin),
+                        inclusive_end_timestamp_label: label(&s.inclusive_end),
+                    }
+                }),
+                content_blocks: BlocksHere,
+            },
+            blocks(&m.content_blocks)?
+        ),
         Body::PollFulfillmentRequest(_) => Err(invalid("TAXII 1.0 has no Poll Fulfillment")),
     }
 }
@@ -293,7 +314,7 @@ struct PollResponse10<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     inclusive_begin_timestamp_label: Option<&'a str>,
     inclusive_end_timestamp_label: &'a str,
-    content_blocks: Vec<Block<'a, &'a str>>,
+    content_blocks: BlocksHere,
 }
 
 #[derive(Serialize)]
@@ -302,7 +323,7 @@ struct InboxMessage10<'a> {
     message: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     subscription_information: Option<SubscriptionInformation10<'a>>,
-    content_blocks: Vec<Block<'a, &'a str>>,
+    content_blocks: BlocksHere,
 }
 
 #[derive(Serialize)]

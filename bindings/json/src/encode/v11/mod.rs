@@ -3,7 +3,10 @@
 //! bindings in lists), we write that object's own `to_dict()` form, which libtaxii reads.
 
 use super::query::{query, query_info};
-use super::{invalid, label, payload_text, signature, write_json, Block, Envelope, Header};
+use super::{
+    invalid, label, payload_text, signature, write_json, write_with_blocks, Block, BlocksHere,
+    Envelope, Header,
+};
 use crate::scalar::{status_detail_value, Scalar};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -22,6 +25,18 @@ pub(crate) fn write(out: &mut Vec<u8>, header: Header<'_>, body: &Body) -> Resul
                     header,
                     body: $body,
                 },
+            )
+        };
+    }
+    macro_rules! emit_with_blocks {
+        ($body:expr, $blocks:expr) => {
+            write_with_blocks(
+                out,
+                &Envelope {
+                    header,
+                    body: $body,
+                },
+                &$blocks,
             )
         };
     }
@@ -89,33 +104,39 @@ pub(crate) fn write(out: &mut Vec<u8>, header: Header<'_>, body: &Body) -> Resul
                 })
                 .transpose()?,
         }),
-        Body::PollResponse(r) => emit!(PollResponse11 {
-            collection_name: &r.collection_name,
-            more: r.more,
-            result_id: r.result_id.as_deref(),
-            result_part_number: r.result_part_number,
-            record_count: r.record_count.map(record_count),
-            subscription_id: r.subscription_id.as_deref(),
-            message: r.message.as_deref(),
-            exclusive_begin_timestamp_label: label(&r.exclusive_begin),
-            inclusive_end_timestamp_label: label(&r.inclusive_end),
-            content_blocks: blocks(&r.content_blocks)?,
-        }),
-        Body::InboxMessage(m) => emit!(InboxMessage11 {
-            result_id: m.result_id.as_deref(),
-            destination_collection_names: &m.destination_collection_names,
-            message: m.message.as_deref(),
-            subscription_information: m.subscription_information.as_ref().map(|s| {
-                SubscriptionInformation11 {
-                    collection_name: &s.collection_name,
-                    subscription_id: &s.subscription_id,
-                    exclusive_begin_timestamp_label: label(&s.exclusive_begin),
-                    inclusive_end_timestamp_label: label(&s.inclusive_end),
-                }
-            }),
-            record_count: m.record_count.map(record_count),
-            content_blocks: blocks(&m.content_blocks)?,
-        }),
+        Body::PollResponse(r) => emit_with_blocks!(
+            PollResponse11 {
+                collection_name: &r.collection_name,
+                more: r.more,
+                result_id: r.result_id.as_deref(),
+                result_part_number: r.result_part_number,
+                record_count: r.record_count.map(record_count),
+                subscription_id: r.subscription_id.as_deref(),
+                message: r.message.as_deref(),
+                exclusive_begin_timestamp_label: label(&r.exclusive_begin),
+                inclusive_end_timestamp_label: label(&r.inclusive_end),
+                content_blocks: BlocksHere,
+            },
+            blocks(&r.content_blocks)?
+        ),
+        Body::InboxMessage(m) => emit_with_blocks!(
+            InboxMessage11 {
+                result_id: m.result_id.as_deref(),
+                destination_collection_names: &m.destination_collection_names,
+                message: m.message.as_deref(),
+                subscription_information: m.subscription_information.as_ref().map(|s| {
+                    SubscriptionInformation11 {
+                        collection_name: &s.collection_name,
+                        subscription_id: &s.subscription_id,
+                        exclusive_begin_timestamp_label: label(&s.exclusive_begin),
+                        inclusive_end_timestamp_label: label(&s.inclusive_end),
+                    }
+                }),
+                record_count: m.record_count.map(record_count),
+                content_blocks: BlocksHere,
+            },
+            blocks(&m.content_blocks)?
+        ),
         Body::PollFulfillmentRequest(r) => emit!(PollFulfillment11 {
             collection_name: &r.collection_name,
             result_id: &r.result_id,

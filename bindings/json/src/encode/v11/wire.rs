@@ -2,7 +2,7 @@
 //! borrowing from the model. Conversion from the model is in the parent module.
 
 use super::super::query::{Query11, QueryInfo11};
-use super::super::Block;
+use super::super::BlocksHere;
 use super::{Binding11, Details};
 use serde::Serialize;
 
@@ -175,7 +175,7 @@ pub(super) struct PollResponse11<'a> {
     pub(super) exclusive_begin_timestamp_label: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) inclusive_end_timestamp_label: Option<&'a str>,
-    pub(super) content_blocks: Vec<Block<'a, Binding11<'a>>>,
+    pub(super) content_blocks: BlocksHere,
 }
 
 #[derive(Serialize)]
@@ -189,7 +189,7 @@ pub(super) struct InboxMessage11<'a> {
     pub(super) subscription_information: Option<SubscriptionInformation11<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) record_count: Option<RecordCount11>,
-    pub(super) content_blocks: Vec<Block<'a, Binding11<'a>>>,
+    pub(super) content_blocks: BlocksHere,
 }
 
 #[derive(Serialize)]
