@@ -34,7 +34,7 @@ pub use connect::{Backoff, Credentials, TlsSettings};
 pub use error::AmqpError;
 pub use listener::{AmqpListener, AmqpListenerConfig};
 pub use media::{media_type_for, MediaTypes, OPAQUE_MEDIA_TYPE};
-pub use status::{error_from_plain_reply, StatusRequest, StatusWriter};
+pub use status::{error_from_plain_reply, BindingStatusWriter, StatusRequest, StatusWriter};
 pub use topology::{dead_letter_exchange_name, dead_letter_queue_name};
 
 /// The Protocol Binding Version ID of this binding (the project's own authority, not

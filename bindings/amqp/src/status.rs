@@ -8,7 +8,8 @@
 //! reason as `text/plain` body, just as an HTTP client maps a non-TAXII HTTP error response
 //! to a status (HTTP binding §5). [`error_from_plain_reply`] is the client's side of that.
 
-use taxii_core::{Envelope, Error, StatusType, Version};
+use std::sync::Arc;
+use taxii_core::{Envelope, Error, Message, MessageBinding, Origin, StatusType, Version};
 
 /// What a status answer is for.
 #[derive(Debug, Clone, Copy)]
@@ -29,6 +30,78 @@ pub struct StatusRequest<'a> {
 pub trait StatusWriter: Send + Sync {
     /// The encoded Status Message, in a binding the requester accepts.
     fn write_status(&self, request: StatusRequest<'_>) -> Result<Envelope, Error>;
+}
+
+/// Any `Fn(StatusRequest) -> Result<Envelope, Error>` is a status writer.
+impl<F> StatusWriter for F
+where
+    F: Fn(StatusRequest<'_>) -> Result<Envelope, Error> + Send + Sync,
+{
+    fn write_status(&self, request: StatusRequest<'_>) -> Result<Envelope, Error> {
+        self(request)
+    }
+}
+
+/// A status writer backed by message bindings (the gateway's, e.g. XML 1.1, XML 1.0,
+/// JSON): it writes in the first binding of `x-taxii-accept` it has (else the request's
+/// binding, else its first), in the request's services version when that binding carries
+/// it (else the binding's newest).
+pub struct BindingStatusWriter {
+    bindings: Vec<Arc<dyn MessageBinding>>,
+}
+
+impl BindingStatusWriter {
+    /// Writes with `bindings`, the first being the fallback.
+    pub fn new(bindings: Vec<Arc<dyn MessageBinding>>) -> BindingStatusWriter {
+        BindingStatusWriter { bindings }
+    }
+
+    fn choose(&self, request: &StatusRequest<'_>) -> Option<&Arc<dyn MessageBinding>> {
+        let by_id = |id: &str| self.bindings.iter().find(|b| b.id() == id);
+        request
+            .accept
+            .iter()
+            .find_map(|id| by_id(id))
+            .or_else(|| request.request_binding.and_then(by_id))
+            .or_else(|| self.bindings.first())
+    }
+}
+
+impl std::fmt::Debug for BindingStatusWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ids: Vec<&str> = self.bindings.iter().map(|b| b.id()).collect();
+        f.debug_struct("BindingStatusWriter")
+            .field("bindings", &ids)
+            .finish()
+    }
+}
+
+impl StatusWriter for BindingStatusWriter {
+    fn write_status(&self, request: StatusRequest<'_>) -> Result<Envelope, Error> {
+        let binding = self.choose(&request).ok_or_else(|| {
+            Error::Internal("no message binding to write a status with".to_owned())
+        })?;
+        let versions = binding.versions();
+        let version = request
+            .services
+            .filter(|v| versions.contains(v))
+            .or_else(|| versions.iter().max().copied())
+            .ok_or_else(|| {
+                Error::Internal(format!("{} carries no services version", binding.id()))
+            })?;
+        let status = request.error.to_status(version);
+        // Digits: TAXII 1.0 allows nothing else in a message id; 1.1 allows them too.
+        let message_id = uuid::Uuid::new_v4().as_u64_pair().0.to_string();
+        let message = Message::status(version, message_id, "0", status);
+        Ok(Envelope {
+            body: binding.encode(&message)?,
+            message_binding: binding.id().to_owned(),
+            services: version.services_id().to_owned(),
+            protocol: crate::PROTOCOL_AMQP.to_owned(),
+            accept: Vec::new(),
+            origin: Origin::default(),
+        })
+    }
 }
 
 /// The TAXII error a plain reply (one with `x-taxii-status` and no TAXII body) stands for.
@@ -58,6 +131,63 @@ pub fn error_from_plain_reply(status: &str, text: &str, peer: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn xml_writer() -> BindingStatusWriter {
+        BindingStatusWriter::new(vec![
+            Arc::new(taxii_xml::XmlBinding::v11()),
+            Arc::new(taxii_xml::XmlBinding::v10()),
+        ])
+    }
+
+    #[test]
+    fn the_status_is_written_in_a_binding_and_version_the_requester_reads() {
+        use taxii_core::ids;
+        let error = Error::TooLarge { size: 9, limit: 4 };
+        let request = |accept: &'static [String], binding, services| StatusRequest {
+            error: &error,
+            accept,
+            request_binding: binding,
+            services,
+        };
+        let writer = xml_writer();
+        let wants_10 = vec![ids::MESSAGE_XML_10.to_owned()].leak();
+        let status = writer.write_status(request(wants_10, None, None)).unwrap();
+        assert_eq!(
+            (status.message_binding.as_str(), status.services.as_str()),
+            (ids::MESSAGE_XML_10, ids::SERVICES_10)
+        );
+        let decoded = taxii_xml::XmlBinding::v10()
+            .decode(&status.body, Version::V10)
+            .unwrap();
+        assert!(
+            matches!(decoded.body, taxii_core::Body::StatusMessage(s) if s.status_type == StatusType::BadMessage)
+        );
+
+        let unknown = vec!["urn:example:yaml".to_owned()].leak();
+        let status = writer
+            .write_status(request(unknown, Some(ids::MESSAGE_XML_11), None))
+            .unwrap();
+        assert_eq!(
+            status.message_binding,
+            ids::MESSAGE_XML_11,
+            "falls back to the request's binding"
+        );
+        assert_eq!(status.services, ids::SERVICES_11);
+    }
+
+    #[test]
+    fn a_closure_is_a_status_writer() {
+        let writer =
+            |r: StatusRequest<'_>| Err::<Envelope, _>(Error::Internal(r.error.to_string()));
+        let error = Error::BadRequest("x".into());
+        let request = StatusRequest {
+            error: &error,
+            accept: &[],
+            request_binding: None,
+            services: None,
+        };
+        assert!(writer.write_status(request).is_err());
+    }
 
     #[test]
     fn a_plain_reply_keeps_its_status_type() {

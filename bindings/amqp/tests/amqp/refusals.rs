@@ -48,7 +48,7 @@ async fn refused_messages_get_their_status_and_are_dead_lettered() {
     config.max_body = 1024;
     let listener = AmqpListener::new(config)
         .expect("config")
-        .with_status_writer(Arc::new(XmlStatusWriter));
+        .with_status_writer(xml_status_writer());
     let (stop, task) = serve(listener, Arc::new(Decoding));
     wait_for_consumer(&queue.name).await;
 
@@ -62,7 +62,14 @@ async fn refused_messages_get_their_status_and_are_dead_lettered() {
     yaml["x-taxii-content-type"] = json!("urn:example:message:yaml:1.0");
     let mut http = xml11_headers();
     http["x-taxii-protocol"] = json!(ids::PROTOCOL_HTTP_10);
+    let mut wants_10 = json!({
+        "x-taxii-content-type": ids::MESSAGE_XML_10,
+        "x-taxii-services": ids::SERVICES_10,
+        "x-taxii-accept": ids::MESSAGE_XML_10,
+    });
+    wants_10["x-taxii-protocol"] = json!(taxii_amqp::PROTOCOL_AMQP);
     let requests = json!([
+        request("xml10-oversized", &"y".repeat(2048), xml, wants_10, true),
         request("no-headers", POLL, xml, json!(null), true),
         request(
             "json-content-type",
@@ -115,9 +122,22 @@ async fn refused_messages_get_their_status_and_are_dead_lettered() {
             "{id}"
         );
     }
+    let in_10 = &replies["xml10-oversized"];
+    assert_eq!(
+        in_10["headers"][headers::CONTENT_TYPE],
+        ids::MESSAGE_XML_10,
+        "answered in the binding the requester accepts: {in_10}"
+    );
+    assert_eq!(in_10["headers"][headers::SERVICES], ids::SERVICES_10);
+    let body_10 = in_10["body"].as_str().unwrap_or_default();
+    assert_eq!(
+        status_type_in(body_10, Version::V10),
+        "BAD_MESSAGE",
+        "{body_10}"
+    );
     assert_eq!(
         replies.len(),
-        expected.len(),
+        expected.len() + 1,
         "the one-way poison gets no reply: {report}"
     );
     let message_of = |id: &str| replies[id]["body"].as_str().unwrap_or_default().to_owned();
@@ -145,7 +165,7 @@ async fn refused_messages_get_their_status_and_are_dead_lettered() {
     );
     assert_eq!(
         queue_depth(&queue.dead()).await,
-        9,
+        10,
         "every refused message kept as a dead letter"
     );
     queue.delete().await;

@@ -7,10 +7,10 @@ use lapin::{Connection, ConnectionProperties};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use taxii_amqp::{
-    dead_letter_exchange_name, dead_letter_queue_name, AmqpAddress, Credentials, StatusRequest,
-    StatusWriter,
+    dead_letter_exchange_name, dead_letter_queue_name, AmqpAddress, BindingStatusWriter,
+    Credentials,
 };
-use taxii_core::{ids, Envelope, Error, Exchange, Message, MessageBinding, Origin, Version};
+use taxii_core::{ids, Envelope, Error, Exchange, MessageBinding, Origin, Version};
 use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 pub const BROKER: &str = "amqp://127.0.0.1:5672/%2f";
@@ -168,35 +168,24 @@ impl Exchange for Counter {
     }
 }
 
-/// The status writer the gateway would inject: the real XML binding of the version asked.
-pub struct XmlStatusWriter;
-
-impl StatusWriter for XmlStatusWriter {
-    fn write_status(&self, request: StatusRequest<'_>) -> Result<Envelope, Error> {
-        let version = request.services.unwrap_or(Version::V11);
-        let binding = taxii_xml::XmlBinding::new(version);
-        let message = Message::status(
-            version,
-            uuid::Uuid::new_v4().to_string(),
-            "0",
-            request.error.to_status(version),
-        );
-        Ok(Envelope {
-            body: binding.encode(&message)?,
-            message_binding: binding.id().into(),
-            services: version.services_id().into(),
-            protocol: taxii_amqp::PROTOCOL_AMQP.into(),
-            accept: Vec::new(),
-            origin: Origin::default(),
-        })
-    }
+/// The status writer the gateway would inject: the real XML bindings, 1.1 first.
+pub fn xml_status_writer() -> Arc<BindingStatusWriter> {
+    Arc::new(BindingStatusWriter::new(vec![
+        Arc::new(taxii_xml::XmlBinding::v11()),
+        Arc::new(taxii_xml::XmlBinding::v10()),
+    ]))
 }
 
 /// Decodes an XML 1.1 Status_Message reply body and returns its status type.
 pub fn status_type_of(body: &str) -> String {
-    let message = taxii_xml::XmlBinding::v11()
-        .decode(body.as_bytes(), Version::V11)
-        .unwrap_or_else(|e| panic!("reply is not an XML 1.1 message ({e}): {body}"));
+    status_type_in(body, Version::V11)
+}
+
+/// Decodes an XML Status_Message of `version` and returns its status type.
+pub fn status_type_in(body: &str, version: Version) -> String {
+    let message = taxii_xml::XmlBinding::new(version)
+        .decode(body.as_bytes(), version)
+        .unwrap_or_else(|e| panic!("reply is not an XML {version} message ({e}): {body}"));
     match message.body {
         taxii_core::Body::StatusMessage(s) => s.status_type.as_str().to_owned(),
         other => panic!("expected a Status_Message, got {:?}", other.message_type()),
