@@ -347,7 +347,8 @@ fn pushes_land_in_opentaxii_and_poll_back_in_parts_in_11_and_merged_in_10() {
         .expect("run libtaxii poll_client");
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(
-        text.contains("Poll_Response") && text.contains("collection_name=\"advisories\""),
+        text.contains("Message Type: Poll_Response")
+            && text.contains("Collection Name: advisories"),
         "libtaxii poll_client:\n{text}{}",
         String::from_utf8_lossy(&output.stderr)
     );

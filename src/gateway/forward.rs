@@ -27,6 +27,8 @@ pub async fn forward(
             )?;
             let mut poll = poll.clone();
             poll.collection_name = route.remote.clone();
+            let exclusive_begin = poll.exclusive_begin.clone();
+            let asked_at = now();
             let answer = send(
                 call,
                 route,
@@ -36,7 +38,11 @@ pub async fn forward(
             )
             .await?;
             let answer = if call.version == Version::V10 && answer.version == Version::V11 {
-                merge_parts(call, route, answer).await?
+                let mut merged = merge_parts(call, route, answer).await?;
+                if let Body::PollResponse(r) = &mut merged.body {
+                    supply_end_label(r, exclusive_begin, asked_at);
+                }
+                merged
             } else {
                 answer
             };
@@ -171,25 +177,88 @@ pub(super) fn back(
                 s.poll_instances = poll.iter().cloned().collect();
             }
         }
-        Body::StatusMessage(s) => rename_in_status(s, &route.remote, &route.name),
+        Body::StatusMessage(s) => {
+            rename_in_status(call, s, &route.peer, &route.remote, &route.name)
+        }
         _ => {}
     }
     Ok(convert(answer, call.version, now())?.body)
 }
 
-/// A peer's status names its own collections (`ITEM`, `ACCEPTABLE_DESTINATION`): show the
-/// partner's names instead, never a hidden one.
-pub(super) fn rename_in_status(s: &mut StatusMessage, remote: &str, name: &str) {
+/// A peer's status names its own collections (`ITEM`, `ACCEPTABLE_DESTINATION`, and often
+/// its Message text): show the partner's names instead, never a hidden one. `remote` at
+/// `peer` is the collection the request was for (`name` to the partner); any other remote
+/// name is shown as the partner's name of a collection it may see at the same peer, and a
+/// detail naming a collection the partner may not see is dropped.
+pub(super) fn rename_in_status(
+    call: &Call<'_>,
+    s: &mut StatusMessage,
+    peer: &str,
+    remote: &str,
+    name: &str,
+) {
+    let shown = |value: &str| -> Option<String> {
+        if value == remote {
+            return Some(name.to_owned());
+        }
+        call.runtime
+            .table
+            .collections_for(call.partner)
+            .find(|c| c.peer == peer && c.remote == value)
+            .map(|c| c.name.clone())
+    };
     if let StatusDetails::Pairs(pairs) = &mut s.details {
-        for p in pairs
-            .iter_mut()
-            .filter(|p| p.name == detail::ITEM || p.name == detail::ACCEPTABLE_DESTINATION)
-        {
-            if p.value == remote {
-                p.value = name.to_owned();
+        pairs.retain_mut(|p| {
+            if p.name != detail::ITEM && p.name != detail::ACCEPTABLE_DESTINATION {
+                return true;
             }
+            match shown(&p.value) {
+                Some(n) => {
+                    p.value = n;
+                    true
+                }
+                None => false,
+            }
+        });
+        if pairs.is_empty() {
+            s.details = StatusDetails::None;
         }
     }
+    if let Some(message) = &mut s.message {
+        *message = replace_word(message, remote, name);
+    }
+}
+
+/// `text` with every whole-word occurrence of `word` (not inside a longer name) replaced.
+fn replace_word(text: &str, word: &str, with: &str) -> String {
+    if word.is_empty() || word == with {
+        return text.to_owned();
+    }
+    let part_of_name = |c: char| c.is_alphanumeric() || c == '-' || c == '_' || c == '.';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + word.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        // A trailing '.' ends a sentence rather than continuing a name.
+        let after_continues = after.is_some_and(|c| {
+            part_of_name(c)
+                && !(c == '.'
+                    && rest[at + word.len() + 1..]
+                        .chars()
+                        .next()
+                        .is_none_or(|n| !part_of_name(n)))
+        });
+        if before.is_some_and(part_of_name) || after_continues {
+            out.push_str(word);
+        } else {
+            out.push_str(with);
+        }
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A TAXII 1.0 partner gets the whole result at once: when a 1.1 peer answers in parts,
@@ -271,6 +340,27 @@ async fn merge_parts(
         body: Body::PollResponse(merged),
         ..first
     })
+}
+
+/// TAXII 1.0 requires a Poll Response's Inclusive_End_Timestamp; 1.1 peers (OpenTAXII) may
+/// leave it out. Supply the latest label among the blocks (so a next poll from it misses
+/// nothing), else the poll's own exclusive begin (nothing newer came), else the time the
+/// peer was asked.
+fn supply_end_label(
+    r: &mut PollResponse,
+    exclusive_begin: Option<Timestamp>,
+    asked_at: chrono::DateTime<chrono::FixedOffset>,
+) {
+    if r.inclusive_end.is_some() {
+        return;
+    }
+    r.inclusive_end = r
+        .content_blocks
+        .iter()
+        .filter_map(|b| b.timestamp_label.clone())
+        .max()
+        .or(exclusive_begin)
+        .or_else(|| Some(Timestamp::from_instant(asked_at)));
 }
 
 fn narrow(merged: &mut PollResponse) {

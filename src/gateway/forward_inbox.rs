@@ -29,7 +29,13 @@ pub async fn inbox(
     }
     if let [(target, result)] = results.as_slice() {
         let mut status = result.clone()?;
-        rename_in_status(&mut status, &target.remote, &target.shown);
+        rename_in_status(
+            call,
+            &mut status,
+            &target.peer,
+            &target.remote,
+            &target.shown,
+        );
         return Ok(Body::StatusMessage(status));
     }
     let failed: Vec<String> = results
