@@ -35,7 +35,7 @@ pub use error::AmqpError;
 pub use listener::{AmqpListener, AmqpListenerConfig};
 pub use media::{media_type_for, MediaTypes, OPAQUE_MEDIA_TYPE};
 pub use status::{error_from_plain_reply, BindingStatusWriter, StatusRequest, StatusWriter};
-pub use topology::{dead_letter_exchange_name, dead_letter_queue_name};
+pub use topology::{dead_letter_exchange_name, dead_letter_queue_name, QueueType};
 
 /// The Protocol Binding Version ID of this binding (the project's own authority, not
 /// MITRE's or OASIS'). It covers `amqp` and `amqps` alike: TLS protects each hop to the

@@ -17,6 +17,29 @@ pub fn dead_letter_queue_name(queue: &str) -> String {
     format!("{queue}.dead")
 }
 
+/// The kind of queue a listener declares (for its queue and its `.dead` queue).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QueueType {
+    /// RabbitMQ's classic durable queue (one node).
+    #[default]
+    Classic,
+    /// A quorum queue, replicated across a RabbitMQ cluster (`x-queue-type: quorum`).
+    Quorum,
+}
+
+impl QueueType {
+    fn arguments(self) -> FieldTable {
+        let mut arguments = FieldTable::default();
+        if self == QueueType::Quorum {
+            arguments.insert(
+                "x-queue-type".into(),
+                AMQPValue::LongString(b"quorum".to_vec().into()),
+            );
+        }
+        arguments
+    }
+}
+
 /// A refusal that will not go away by itself (the queue exists with other arguments, the
 /// user may not declare it) is [`AmqpError::Topology`]; anything else (a dropped
 /// connection) is transient.
@@ -49,6 +72,7 @@ pub(crate) async fn declare_listener_queue(
     channel: &Channel,
     broker: &str,
     queue: &str,
+    queue_type: QueueType,
 ) -> Result<(), AmqpError> {
     let dlx = dead_letter_exchange_name(queue);
     let dead = dead_letter_queue_name(queue);
@@ -70,7 +94,7 @@ pub(crate) async fn declare_listener_queue(
         .queue_declare(
             dead.as_str().into(),
             QueueDeclareOptions::durable(),
-            FieldTable::default(),
+            queue_type.arguments(),
         )
         .await
         .map_err(|e| failed(&format!("dead-letter queue {dead}"), e))?;
@@ -84,7 +108,7 @@ pub(crate) async fn declare_listener_queue(
         )
         .await
         .map_err(|e| failed(&format!("binding {dead} to {dlx}"), e))?;
-    let mut arguments = FieldTable::default();
+    let mut arguments = queue_type.arguments();
     arguments.insert(
         "x-dead-letter-exchange".into(),
         AMQPValue::LongString(dlx.as_bytes().to_vec().into()),
@@ -94,7 +118,7 @@ pub(crate) async fn declare_listener_queue(
         .await
         .map_err(|e| {
             failed(
-                &format!("queue {queue} (an existing queue of that name must be durable, with x-dead-letter-exchange={dlx})"),
+                &format!("queue {queue} (an existing queue of that name must be a durable {queue_type:?} queue with x-dead-letter-exchange={dlx})"),
                 e,
             )
         })?;

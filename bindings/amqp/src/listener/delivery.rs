@@ -77,7 +77,12 @@ async fn process(
     redelivered: bool,
 ) -> Settle {
     let config = &context.config;
-    let reply_to = properties.reply_to().as_ref().map(ShortString::as_str);
+    // An empty reply_to names no queue: the message is one-way.
+    let reply_to = properties
+        .reply_to()
+        .as_ref()
+        .map(ShortString::as_str)
+        .filter(|r| !r.is_empty());
     let correlation_id = properties
         .correlation_id()
         .as_ref()

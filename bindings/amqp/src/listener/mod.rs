@@ -9,7 +9,7 @@
 mod delivery;
 
 use crate::connect::BrokerSettings;
-use crate::topology::declare_listener_queue;
+use crate::topology::{declare_listener_queue, QueueType};
 use crate::{AmqpAddress, AmqpError, Backoff, Credentials, MediaTypes, StatusWriter, TlsSettings};
 use futures_lite::StreamExt;
 use lapin::options::{
@@ -33,6 +33,8 @@ pub struct AmqpListenerConfig {
     pub credentials: Option<Credentials>,
     /// CAs and client certificate for `amqps://`.
     pub tls: TlsSettings,
+    /// Classic or quorum queues (for a RabbitMQ cluster).
+    pub queue_type: QueueType,
     /// Unacknowledged messages in flight at most (AMQP `basic.qos` prefetch count).
     pub prefetch: u16,
     /// Larger bodies are refused with BAD_MESSAGE and dead-lettered.
@@ -62,6 +64,7 @@ impl AmqpListenerConfig {
             address,
             credentials: None,
             tls: TlsSettings::default(),
+            queue_type: QueueType::Classic,
             prefetch: 32,
             max_body: 16 * 1024 * 1024,
             accepted: MediaTypes::default(),
@@ -169,7 +172,7 @@ impl AmqpListener {
             .basic_qos(self.config.prefetch, BasicQosOptions::default())
             .await
             .map_err(channel_error("basic.qos"))?;
-        declare_listener_queue(&channel, &label, &self.queue).await?;
+        declare_listener_queue(&channel, &label, &self.queue, self.config.queue_type).await?;
         let tag = format!(
             "taxii-gateway.{}.{}",
             self.config.name,

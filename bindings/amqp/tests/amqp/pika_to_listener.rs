@@ -88,3 +88,47 @@ async fn pika_requests_are_answered_on_their_reply_queue() {
     assert_eq!(queue_depth(&queue.dead()).await, 0, "nothing dead-lettered");
     queue.delete().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quorum_queue_listener_answers_and_dead_letters_the_same_way() {
+    let _broker = shared_broker().await;
+    let queue = TestQueue::new("quorum");
+    let mut config = AmqpListenerConfig::new("amqp-partners", queue.address());
+    config.credentials = guest();
+    config.queue_type = taxii_amqp::QueueType::Quorum;
+    let listener = AmqpListener::new(config).expect("listener config");
+    let (stop, task) = serve(listener, Arc::new(Recorder::default()));
+    wait_for_consumer(&queue.name).await;
+
+    let requests = json!([
+        {"body": DISCOVERY, "content_type": "application/xml", "headers": xml11_headers(),
+         "reply": true, "correlation_id": "ok"},
+        {"body": DISCOVERY, "content_type": "text/plain", "headers": xml11_headers(),
+         "reply": true, "correlation_id": "refused"},
+    ]);
+    let name = queue.name.clone();
+    let report = tokio::task::spawn_blocking(move || pika_partner(&name, &requests, 20))
+        .await
+        .expect("pika partner task");
+    let replies = report["replies"].as_array().expect("replies");
+    assert_eq!(replies.len(), 2, "{report}");
+    let ok = replies
+        .iter()
+        .find(|r| r["correlation_id"] == "ok")
+        .expect("ok reply");
+    assert_eq!(ok["body"], ANSWER);
+    let refused = replies
+        .iter()
+        .find(|r| r["correlation_id"] == "refused")
+        .expect("refusal");
+    assert_eq!(refused["headers"]["x-taxii-status"], "BAD_MESSAGE");
+
+    stop.cancel();
+    task.await.expect("listener task").expect("clean stop");
+    assert_eq!(
+        queue_depth(&queue.dead()).await,
+        1,
+        "dead-lettered into the quorum .dead queue"
+    );
+    queue.delete().await;
+}
