@@ -50,6 +50,16 @@ fn the_template_itself_is_valid() {
 }
 
 #[test]
+fn a_byte_order_mark_is_ignored() {
+    let mut body = b"\xEF\xBB\xBF".to_vec();
+    body.extend_from_slice(&fulfillment_with("", ""));
+    let m = JsonBinding::new()
+        .decode(&body, Version::V11)
+        .expect("BOM then a message");
+    assert_eq!(m.message_type(), MessageType::PollFulfillmentRequest);
+}
+
+#[test]
 fn invalid_utf8_is_refused_with_its_position() {
     let e = decode_error(
         b"{\"message_type\": \"Discovery_Request\",\n \"message_id\": \"\xff\"}",

@@ -26,6 +26,8 @@ pub(crate) fn decode(body: &[u8], services: Version, limits: &Limits) -> Result<
             limit: limits.max_bytes,
         });
     }
+    // A UTF-8 byte order mark is allowed (RFC 8259 section 8.1) and ignored.
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let text = std::str::from_utf8(body).map_err(|e| {
         let at = e.valid_up_to();
         Error::Decode(DecodeError {
