@@ -350,3 +350,45 @@ fn fields_of_the_other_version_are_refused_not_dropped() {
         other => panic!("expected Invalid, got {other:?}"),
     }
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn valid_documents() -> Vec<Vec<u8>> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        [
+            "v10/poll_response.json",
+            "v11/subscription_management_request.json",
+            "v11/status_message_pending.json",
+        ]
+        .iter()
+        .map(|f| std::fs::read(dir.join(f)).expect("fixture"))
+        .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn on_random_bytes(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+            for version in Version::ALL {
+                let _ = JsonBinding::new().decode(&body, version);
+            }
+        }
+
+        #[test]
+        fn on_damaged_documents(which in 0usize..3, cut in any::<prop::sample::Index>(),
+                                at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+            let mut body = valid_documents().swap_remove(which);
+            let i = at.index(body.len());
+            body[i] = byte;
+            body.truncate(cut.index(body.len()) + 1);
+            for version in Version::ALL {
+                if let Ok(m) = JsonBinding::new().decode(&body, version) {
+                    // Whatever decodes must encode and decode to itself.
+                    let again = JsonBinding::new().encode(&m).expect("a decoded message encodes");
+                    prop_assert_eq!(JsonBinding::new().decode(&again, version).expect("re-decodes"), m);
+                }
+            }
+        }
+    }
+}
