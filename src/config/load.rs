@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use super::context::Context;
 use super::env::{self, EnvProvider, Environment};
-use super::error::{ConfigError, ConfigErrors, KeyPath, Origin};
+use super::error::{ConfigError, ConfigErrors, KeyPath, KeySegment, Origin};
 use super::file::{CollectionFile, HubFile, ListenerFile, PartnerFile, PeerFile};
 use super::spans::SpanIndex;
 use super::table::RouteTable;
@@ -162,11 +162,11 @@ fn report(ctx: &mut Context<'_>, base: &KeyPath, errors: figment::Error) {
         }
         let message = match &error.kind {
             Kind::UnknownField(field, expected) => {
-                key = key.key(field);
+                key = with_last(key, field);
                 format!("unknown key (expected one of: {})", expected.join(", "))
             }
             Kind::MissingField(field) => {
-                key = key.key(field);
+                key = with_last(key, field);
                 "missing key".to_owned()
             }
             Kind::UnknownVariant(found, expected) => {
@@ -182,5 +182,13 @@ fn report(ctx: &mut Context<'_>, base: &KeyPath, errors: figment::Error) {
             other => other.to_string(),
         };
         ctx.error(&key, message);
+    }
+}
+
+/// `key` ending in `field` (figment's path sometimes already names it, sometimes not).
+fn with_last(key: KeyPath, field: &str) -> KeyPath {
+    match key.segments().last() {
+        Some(KeySegment::Key(last)) if last == field => key,
+        _ => key.key(field),
     }
 }

@@ -47,3 +47,6 @@ pub use summary::summary;
 pub use table::{
     BrokerUrl, HubSettings, ListenerProtocol, ListenerRoute, RouteTable, Secret, ServerTls,
 };
+
+#[cfg(test)]
+mod tests;

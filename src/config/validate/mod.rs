@@ -87,10 +87,16 @@ fn check_names<T>(ctx: &mut Context<'_>, kind: &str, entries: &[Entry<T>]) {
 
 /// `(peers: a, b)`, for messages about an unknown name.
 fn known(kind_plural: &str, names: &[String]) -> String {
-    if names.is_empty() {
+    let mut unique: Vec<&str> = Vec::new();
+    for name in names {
+        if !unique.contains(&name.as_str()) {
+            unique.push(name);
+        }
+    }
+    if unique.is_empty() {
         format!("(no {kind_plural} are defined)")
     } else {
-        format!("({kind_plural}: {})", names.join(", "))
+        format!("({kind_plural}: {})", unique.join(", "))
     }
 }
 
