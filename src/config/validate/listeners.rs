@@ -52,14 +52,14 @@ pub fn validate(ctx: &mut Context<'_>, entries: &[Entry<ListenerFile>]) -> Vec<L
                 "none of these bindings carries any of the listener's versions",
             );
         }
-        let public_url = file.public_url.as_ref().and_then(|u| {
-            url(
-                ctx,
-                &key.key("public_url"),
-                u,
-                &["http", "https", "amqp", "amqps"],
-            )
-        });
+        let public_schemes: &[&str] = match file.protocol.as_str() {
+            "amqp" => &["amqp", "amqps"],
+            _ => &["http", "https"],
+        };
+        let public_url = file
+            .public_url
+            .as_ref()
+            .and_then(|u| url(ctx, &key.key("public_url"), u, public_schemes));
         let max_body_bytes = positive(
             ctx,
             &key.key("max_body_bytes"),

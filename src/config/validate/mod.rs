@@ -33,8 +33,11 @@ pub fn validate(ctx: &mut Context<'_>, sections: &Sections) -> Option<RouteTable
     let partners = partners::validate(
         ctx,
         &sections.partners,
-        &declared_names(&sections.listeners),
-        &declared_names(&sections.collections),
+        partners::Known {
+            listener_names: &declared_names(&sections.listeners),
+            listeners: &listeners,
+            collection_names: &declared_names(&sections.collections),
+        },
     );
     if ctx.has_errors() {
         return None;
@@ -188,7 +191,7 @@ fn url(ctx: &mut Context<'_>, key: &KeyPath, text: &str, schemes: &[&str]) -> Op
         let expected = schemes.join(" or ");
         ctx.error(
             key,
-            format!("{text:?} must be a {expected} URL, not {}", parsed.scheme()),
+            format!("{text:?} must be an {expected} URL, not {}", parsed.scheme()),
         );
         return None;
     }

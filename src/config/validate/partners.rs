@@ -7,14 +7,27 @@ use super::super::error::KeyPath;
 use super::super::file::{CertificateMatchFile, PartnerAuthFile, PartnerFile};
 use super::super::load::Entry;
 use super::super::routes::{CollectionGrant, Partner, PartnerAuth};
+use super::super::table::{ListenerProtocol, ListenerRoute};
 use super::{check_names, known};
+
+/// What partners may refer to: declared names (broken entries included) and the listeners
+/// that validated.
+pub struct Known<'a> {
+    pub listener_names: &'a [String],
+    pub listeners: &'a [ListenerRoute],
+    pub collection_names: &'a [String],
+}
 
 pub fn validate(
     ctx: &mut Context<'_>,
     entries: &[Entry<PartnerFile>],
-    listener_names: &[String],
-    collection_names: &[String],
+    known_names: Known<'_>,
 ) -> Vec<Partner> {
+    let Known {
+        listener_names,
+        listeners: listener_routes,
+        collection_names,
+    } = known_names;
     check_names(ctx, "partner", entries);
     let mut partners: Vec<(Partner, KeyPath)> = Vec::new();
     for entry in entries {
@@ -48,6 +61,13 @@ pub fn validate(
             collections,
             listeners,
         };
+        if is_certificate(&partner.auth) && !can_show_certificate(&partner, listener_routes) {
+            ctx.error(
+                &key.key("auth"),
+                "certificate auth needs an https listener with client_ca_file among the \
+                 listeners this partner may use",
+            );
+        }
         if let Some((other, _)) = partners.iter().find(|(p, _)| same_identity(p, &partner)) {
             ctx.error(
                 &key.key("auth"),
@@ -145,6 +165,31 @@ fn grant(
         }
     }
     CollectionGrant::Only(names.to_vec())
+}
+
+fn is_certificate(auth: &PartnerAuth) -> bool {
+    matches!(
+        auth,
+        PartnerAuth::CertificateSubject(_) | PartnerAuth::CertificateSha256(_)
+    )
+}
+
+/// Whether some listener the partner may use asks for client certificates. A partner that
+/// may use a listener that did not validate is given the benefit of the doubt (that
+/// listener's own errors are reported already).
+fn can_show_certificate(partner: &Partner, listeners: &[ListenerRoute]) -> bool {
+    let usable = |name: &str| partner.may_use_listener(name);
+    let asks = |l: &ListenerRoute| matches!(&l.protocol, ListenerProtocol::Https { tls, .. } if tls.client_ca_file.is_some());
+    match &partner.listeners {
+        Some(names)
+            if names
+                .iter()
+                .any(|n| !listeners.iter().any(|l| &l.name == n)) =>
+        {
+            true
+        }
+        _ => listeners.iter().any(|l| usable(&l.name) && asks(l)),
+    }
 }
 
 /// Two partners that one connection could be either of: the same Basic user, the same

@@ -126,9 +126,12 @@ fn remote(
         _ => &["amqp", "amqps"],
     };
     let mut address = |name: &str, value: &Option<String>| {
-        value
-            .as_ref()
-            .and_then(|u| url(ctx, &key.key(name), u, schemes))
+        let key = key.key(name);
+        let address = url(ctx, &key, value.as_ref()?, schemes)?;
+        if protocol == PeerProtocol::Amqp && !names_one_destination(ctx, &key, &address) {
+            return None;
+        }
+        Some(address)
     };
     let addresses = PeerAddresses {
         discovery: address("discovery", &file.discovery),
@@ -292,4 +295,30 @@ fn client_tls(ctx: &mut Context<'_>, key: &KeyPath, tls: &ClientTlsFile) -> Opti
         ca_file,
         server_name: tls.server_name.clone(),
     })
+}
+
+/// An AMQP address says where messages go: `?queue=NAME` or `?exchange=NAME`, not both.
+fn names_one_destination(ctx: &mut Context<'_>, key: &KeyPath, address: &str) -> bool {
+    let Ok(parsed) = url::Url::parse(address) else {
+        return false;
+    };
+    let has = |wanted: &str| {
+        parsed
+            .query_pairs()
+            .any(|(k, v)| k == wanted && !v.is_empty())
+    };
+    match (has("queue"), has("exchange")) {
+        (true, false) | (false, true) => true,
+        (true, true) => {
+            ctx.error(key, "names both a queue and an exchange: use one");
+            false
+        }
+        (false, false) => {
+            ctx.error(
+                key,
+                "names no destination: add ?queue=NAME or ?exchange=NAME&routing_key=KEY",
+            );
+            false
+        }
+    }
 }
