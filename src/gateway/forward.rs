@@ -71,6 +71,7 @@ pub async fn forward(
             )?;
             let mut s = s.clone();
             s.collection_name = route.remote.clone();
+            let asked = s.subscription_parameters.clone();
             let answer = send(
                 call,
                 route,
@@ -79,7 +80,26 @@ pub async fn forward(
                 Body::SubscriptionManagementRequest(s),
             )
             .await?;
-            back(call, route, answer)
+            let from_10 = answer.version == Version::V10;
+            let mut body = back(call, route, answer)?;
+            // A 1.0 peer's subscriptions carry no parameters (1.0 delivers full content
+            // only); 1.1 clients (cabby) need them: say what the subscription delivers.
+            if let Body::SubscriptionManagementResponse(r) = &mut body {
+                if from_10 && call.version == Version::V11 {
+                    for sub in r
+                        .subscriptions
+                        .iter_mut()
+                        .filter(|s| s.subscription_parameters.is_none())
+                    {
+                        sub.subscription_parameters =
+                            Some(asked.clone().unwrap_or_default()).map(|mut p| {
+                                p.response_type = ResponseType::Full;
+                                p
+                            });
+                    }
+                }
+            }
+            Ok(body)
         }
         other => Err(Error::Internal(format!(
             "{} is not forwarded",

@@ -133,8 +133,10 @@ fn describe(
     };
     CollectionInformation {
         collection_name: route.name.clone(),
+        // Said explicitly: absent means a Data Feed, but clients (cabby) report an absent
+        // type as an error, and a 1.0 peer's feeds have none to pass on.
         collection_type: if v11 {
-            peer.and_then(|p| p.collection_type)
+            Some(peer.and_then(|p| p.collection_type).unwrap_or_default())
         } else {
             None
         },
