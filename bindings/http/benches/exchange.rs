@@ -3,7 +3,8 @@
 //! exchanges, one at a time over one keep-alive connection, HTTP and HTTPS on loopback.
 //!
 //! Run with `cargo bench -p taxii-http --bench exchange`. It prints requests/s, p50 and p99
-//! for each pair and the ratio ours/bare (the target is <= 1.3). Nothing is asserted.
+//! for each pairing, the ratio ours/bare (the target is <= 1.3) overall and as the median of
+//! per-round ratios (robust to other load on a shared machine). Nothing is asserted.
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -249,6 +250,13 @@ struct Samples {
     total: Duration,
 }
 
+impl Samples {
+    fn absorb(&mut self, other: Samples) {
+        self.each.extend(other.each);
+        self.total += other.total;
+    }
+}
+
 async fn warm_up(side: &mut impl Side, body: &Bytes, count: usize) {
     for _ in 0..count {
         side.once(body.clone()).await; // connections, TLS, allocator
@@ -304,12 +312,20 @@ async fn scenario(label: &str, size: usize, count: usize, tls: Option<&Tls>) {
     warm_up(&mut ours_ours, &body, warm).await;
     let mut samples: [Samples; 4] = Default::default();
     let per_round = count / ROUNDS;
+    // Per round, ours/ours against bare/bare measured moments apart: the median of these
+    // ratios is the figure least moved by other load on the machine.
+    let mut round_ratios = Vec::with_capacity(ROUNDS);
     for _ in 0..ROUNDS {
-        measure(per_round, &mut bare_bare, &body, &mut samples[0]).await;
+        let (mut bare_round, mut our_round) = (Samples::default(), Samples::default());
+        measure(per_round, &mut bare_bare, &body, &mut bare_round).await;
         measure(per_round, &mut bare_ours, &body, &mut samples[1]).await;
         measure(per_round, &mut ours_bare, &body, &mut samples[2]).await;
-        measure(per_round, &mut ours_ours, &body, &mut samples[3]).await;
+        measure(per_round, &mut ours_ours, &body, &mut our_round).await;
+        round_ratios.push(median(&our_round.each) / median(&bare_round.each));
+        samples[0].absorb(bare_round);
+        samples[3].absorb(our_round);
     }
+    round_ratios.sort_by(f64::total_cmp);
     stop.cancel();
     let [bb, bo, ob, oo] = samples.map(figures);
 
@@ -324,6 +340,18 @@ async fn scenario(label: &str, size: usize, count: usize, tls: Option<&Tls>) {
         oo.p50.as_secs_f64() / bb.p50.as_secs_f64(),
         oo.p99.as_secs_f64() / bb.p99.as_secs_f64()
     );
+    println!(
+        "  per-round p50 ratio ours/bare: median {:.2}x (min {:.2}x, max {:.2}x)",
+        round_ratios[ROUNDS / 2],
+        round_ratios[0],
+        round_ratios[ROUNDS - 1]
+    );
+}
+
+fn median(samples: &[Duration]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    sorted[sorted.len() / 2].as_secs_f64()
 }
 
 fn main() {

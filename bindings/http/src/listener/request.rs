@@ -16,6 +16,10 @@ use http::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH, HOST, WWW_AUTHENTICATE}
 use http::request::Parts;
 use http::{Method, Request, StatusCode};
 use hyper::body::Incoming;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use taxii_core::{ids, Envelope, Error, Identity, Origin};
 
 /// The TAXII headers of a request, as far as they could be read.
@@ -119,28 +123,35 @@ async fn exchange(
     })
 }
 
-/// Runs the handler in its own task, so a panic in it becomes a FAILURE status rather than
-/// a dropped connection; the task is aborted if the request is (client gone, drain over).
+/// Runs the handler so that a panic in it becomes a FAILURE status rather than a dropped
+/// connection (on this task: no hop to another thread with the body).
 async fn call_handler(info: &ConnectionInfo, envelope: Envelope) -> Result<Envelope, Error> {
-    struct AbortOnDrop(tokio::task::JoinHandle<Result<Envelope, Error>>);
-    impl Drop for AbortOnDrop {
-        fn drop(&mut self) {
-            self.0.abort();
-        }
-    }
     let handler = info.shared.handler.clone();
-    let mut task = AbortOnDrop(tokio::spawn(
-        async move { handler.exchange(envelope).await },
-    ));
-    match (&mut task.0).await {
+    match CatchUnwind(handler.exchange(envelope)).await {
         Ok(answer) => answer,
-        Err(failed) if failed.is_panic() => {
+        Err(()) => {
             tracing::error!(listener = %info.shared.config.name, "the handler panicked");
             Err(Error::Internal(
                 "the gateway failed while handling this request (handler panic)".to_owned(),
             ))
         }
-        Err(_) => Err(Error::Internal("the handler was cancelled".to_owned())),
+    }
+}
+
+/// A future that turns a panic while polling into `Err(())`.
+struct CatchUnwind<F>(F);
+
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, ()>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = &mut self.0;
+        // The future is dropped right after a panic, so no broken state is observed.
+        match std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(inner).poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Err(_) => Poll::Ready(Err(())),
+        }
     }
 }
 
