@@ -29,7 +29,9 @@ pub struct HttpListenerConfig {
     /// `None`: plain HTTP.
     pub tls: Option<Arc<rustls::ServerConfig>>,
     /// Checks HTTP Basic credentials. When set, a request must carry valid Basic
-    /// credentials unless its connection presented a verified client certificate.
+    /// credentials unless its connection presented a verified client certificate (or
+    /// `allow_anonymous`). Credentials that are sent are always checked, and when valid
+    /// they name the partner even on a connection with a client certificate.
     pub basic: Option<Arc<dyn BasicVerifier>>,
     /// With `basic` set: still let requests without credentials through, as
     /// `Identity::Anonymous` (credentials that are sent must be right).
