@@ -10,7 +10,7 @@ use super::Secret;
 use crate::bindings::MessageBindingKind;
 
 /// Who may connect (`[[partner]]`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Partner {
     pub name: String,
     pub auth: PartnerAuth,
@@ -71,7 +71,7 @@ pub enum CollectionGrant {
 }
 
 /// A community behind the gateway (`[[peer]]`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Peer {
     pub name: String,
     pub protocol: PeerProtocol,

@@ -15,7 +15,7 @@ use super::routes::{CollectionRoute, Partner, Peer};
 use crate::bindings::MessageBindingKind;
 
 /// The whole route table, as loaded from one `routes.toml`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteTable {
     /// The file it was loaded from.
     pub source: PathBuf,
@@ -66,7 +66,7 @@ pub struct HubSettings {
 }
 
 /// Where partners connect (`[[listener]]`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListenerRoute {
     pub name: String,
     pub protocol: ListenerProtocol,
@@ -114,7 +114,7 @@ impl ListenerRoute {
 }
 
 /// How a listener is reached.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListenerProtocol {
     Http {
         bind: SocketAddr,

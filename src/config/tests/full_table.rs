@@ -252,3 +252,13 @@ fn collections_load_with_remote_names_services_and_fan_out() {
     );
     assert!(table.collection("nope").is_none());
 }
+
+#[test]
+fn tables_compare_equal_exactly_when_their_values_do() {
+    // The router compares tables on reload (what to rebind, what to keep).
+    let first = load_fixture("full.toml");
+    assert_eq!(first, load_fixture("full.toml"));
+    let mut changed = first.clone();
+    changed.listeners[0].max_connections += 1;
+    assert_ne!(first, changed);
+}
