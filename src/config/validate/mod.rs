@@ -191,7 +191,10 @@ fn url(ctx: &mut Context<'_>, key: &KeyPath, text: &str, schemes: &[&str]) -> Op
         let expected = schemes.join(" or ");
         ctx.error(
             key,
-            format!("{text:?} must be an {expected} URL, not {}", parsed.scheme()),
+            format!(
+                "{text:?} must be an {expected} URL, not {}",
+                parsed.scheme()
+            ),
         );
         return None;
     }
