@@ -11,8 +11,11 @@ pub async fn run(script: &str, args: &[String]) -> (String, Option<i32>) {
     })
     .await
     .expect("the venv lookup did not panic");
+    // Some scripts write what they polled into the working directory: give them their own.
+    let workdir = tempfile::tempdir().expect("a working directory for the peer");
     let mut command = tokio::process::Command::new(&program);
     command
+        .current_dir(workdir.path())
         .args(args)
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("NO_COLOR", "1")
