@@ -140,13 +140,40 @@ fn entries<T: DeserializeOwned>(ctx: &mut Context<'_>, top: &Dict, name: &str) -
                 Some(Value::String(_, s)) => Some(s.clone()),
                 _ => None,
             };
-            let file = value
-                .deserialize::<T>()
-                .map_err(|e| report(ctx, &key, e))
-                .ok();
+            let file = if names_one_auth_kind(ctx, &key, value) {
+                value
+                    .deserialize::<T>()
+                    .map_err(|e| report(ctx, &key, e))
+                    .ok()
+            } else {
+                None
+            };
             Entry { key, name, file }
         })
         .collect()
+}
+
+/// `auth = { basic = {...}, certificate = {...} }` would deserialize as its first kind
+/// with the second silently ignored (serde reads one key of an enum table): refuse it.
+fn names_one_auth_kind(ctx: &mut Context<'_>, key: &KeyPath, entry: &Value) -> bool {
+    match entry.find_ref("auth") {
+        Some(Value::Dict(_, kinds)) if kinds.len() != 1 => {
+            let kinds: Vec<&str> = kinds.keys().map(String::as_str).collect();
+            ctx.error(
+                &key.key("auth"),
+                format!(
+                    "name exactly one kind of auth (basic or certificate), not {}",
+                    if kinds.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        kinds.join(" and ")
+                    }
+                ),
+            );
+            false
+        }
+        _ => true,
+    }
 }
 
 /// Records each error figment found below `base`, in words for admins.
