@@ -9,7 +9,7 @@ use lapin::options::{
     BasicPublishOptions, ConfirmSelectOptions, QueueDeclareOptions, QueueDeleteOptions,
     QueuePurgeOptions,
 };
-use lapin::types::FieldTable;
+use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -19,20 +19,29 @@ use taxii_core::{ids, Envelope, Origin};
 
 const BROKER: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
 const IN_FLIGHT: u32 = 64;
-const ROUNDS: usize = 10;
+const ROUNDS: usize = 9;
 
-async fn bare_lapin(channel: Channel, queue: String, body: Arc<Vec<u8>>, count: u32) -> Duration {
+async fn bare_lapin(
+    channel: Channel,
+    queue: String,
+    body: Arc<Vec<u8>>,
+    props: BasicProperties,
+    count: u32,
+) -> Duration {
     let next = Arc::new(AtomicU32::new(0));
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..IN_FLIGHT {
-        let (channel, queue, body, next) =
-            (channel.clone(), queue.clone(), body.clone(), next.clone());
+        let (channel, queue, body, next, props) = (
+            channel.clone(),
+            queue.clone(),
+            body.clone(),
+            next.clone(),
+            props.clone(),
+        );
         workers.push(tokio::spawn(async move {
             while next.fetch_add(1, Ordering::Relaxed) < count {
-                let props = BasicProperties::default()
-                    .with_content_type("application/xml".into())
-                    .with_delivery_mode(2);
+                let props = props.clone();
                 let options = BasicPublishOptions {
                     mandatory: true,
                     immediate: false,
@@ -117,7 +126,7 @@ async fn main() {
 
     println!(
         "publish throughput with confirms, {IN_FLIGHT} in flight, persistent, mandatory; \
-         {ROUNDS} back-to-back pairs (order alternating), medians"
+         {ROUNDS} rounds of back-to-back runs (order rotating), medians"
     );
     for (label, size, count) in [("1 KB", 1024usize, 5_000u32), ("100 KB", 100 * 1024, 500)] {
         let count = ((f64::from(count) * scale) as u32).max(100);
@@ -130,41 +139,76 @@ async fn main() {
             accept: vec![ids::MESSAGE_XML_11.into()],
             origin: Origin::default(),
         });
-        let (mut bare_rates, mut our_rates, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        let minimal = BasicProperties::default()
+            .with_content_type("application/xml".into())
+            .with_delivery_mode(2);
+        let mut headers = FieldTable::default();
+        for (name, value) in [
+            ("x-taxii-content-type", ids::MESSAGE_XML_11),
+            ("x-taxii-services", ids::SERVICES_11),
+            ("x-taxii-protocol", taxii_amqp::PROTOCOL_AMQP),
+            ("x-taxii-accept", ids::MESSAGE_XML_11),
+        ] {
+            headers.insert(
+                name.into(),
+                AMQPValue::LongString(value.as_bytes().to_vec().into()),
+            );
+        }
+        let same_as_ours = minimal
+            .clone()
+            .with_headers(headers)
+            .with_user_id("guest".into());
+        // rates[0]: bare, rates[1]: bare with the binding's properties, rates[2]: our client.
+        let mut rates: [Vec<f64>; 3] = Default::default();
+        let mut ratios: [Vec<f64>; 2] = Default::default();
         for round in 0..ROUNDS {
-            // A pair runs back to back, so both sides see the same load on a shared
-            // machine; who goes first alternates, so the broker's clean-up after a purge
-            // does not always fall on the same side.
-            let (mut bare, mut ours) = (0.0, 0.0);
-            for ours_now in [round % 2 == 1, round % 2 == 0] {
-                if ours_now {
-                    ours = rate(
-                        count,
-                        through_client(client.clone(), envelope.clone(), count).await,
-                    );
-                } else {
-                    bare = rate(
-                        count,
-                        bare_lapin(channel.clone(), queue.clone(), body.clone(), count).await,
-                    );
-                }
+            // The three run back to back, so they see the same load on a shared machine;
+            // who goes first rotates, so the broker's clean-up after a purge does not
+            // always fall on the same one.
+            let mut this_round = [0.0; 3];
+            for step in 0..3 {
+                let who = (round + step) % 3;
+                let elapsed = match who {
+                    0 => {
+                        bare_lapin(
+                            channel.clone(),
+                            queue.clone(),
+                            body.clone(),
+                            minimal.clone(),
+                            count,
+                        )
+                        .await
+                    }
+                    1 => {
+                        bare_lapin(
+                            channel.clone(),
+                            queue.clone(),
+                            body.clone(),
+                            same_as_ours.clone(),
+                            count,
+                        )
+                        .await
+                    }
+                    _ => through_client(client.clone(), envelope.clone(), count).await,
+                };
+                this_round[who] = rate(count, elapsed);
                 channel
                     .queue_purge(queue.as_str().into(), QueuePurgeOptions::default())
                     .await
                     .expect("purge");
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
-            bare_rates.push(bare);
-            our_rates.push(ours);
-            ratios.push(ours / bare);
+            for (all, one) in rates.iter_mut().zip(this_round) {
+                all.push(one);
+            }
+            ratios[0].push(this_round[2] / this_round[0]);
+            ratios[1].push(this_round[2] / this_round[1]);
         }
+        let [bare, bare_headers, ours] = rates.map(|mut r| median(&mut r));
+        let [vs_bare, vs_same] = ratios.map(|mut r| median(&mut r));
         println!(
-            "{label:>7} x {count:>5}: bare lapin {:>8.0} msgs/s | taxii-amqp client {:>8.0} msgs/s | ratio {:.2}x (pairs {:.2}..{:.2})",
-            median(&mut bare_rates),
-            median(&mut our_rates),
-            median(&mut ratios),
-            ratios.iter().cloned().fold(f64::MAX, f64::min),
-            ratios.iter().cloned().fold(0.0, f64::max),
+            "{label:>7} x {count:>5}: bare lapin {bare:>8.0} | bare lapin + binding properties {bare_headers:>8.0} | \
+             taxii-amqp client {ours:>8.0} msgs/s | client/bare {vs_bare:.2}x | client/bare+properties {vs_same:.2}x"
         );
     }
     client.close().await;
