@@ -55,3 +55,14 @@ fn errors_about_an_amqp_url_do_not_repeat_its_password() {
     assert!(shown.contains("gw:***@x"), "{shown}");
     assert_no_secret("Debug of the environment", &format!("{:?}", fixture_env()));
 }
+
+#[test]
+fn a_password_written_into_the_file_is_refused_and_not_repeated() {
+    let routes = TempRoutes::new(
+        "[[listener]]\nname = \"bus\"\nprotocol = \"amqp\"\nurl = \"amqp://gw:bus-secret-pw@x/\"\n",
+    );
+    let errors = routes.expect_errors(&fixture_env());
+    let shown = errors.to_string();
+    assert!(shown.contains("url_env"), "{shown}");
+    assert_no_secret("error", &shown);
+}

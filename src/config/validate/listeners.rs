@@ -220,7 +220,7 @@ fn amqp(ctx: &mut Context<'_>, key: &KeyPath, file: &ListenerFile) -> Option<Lis
     forbid(ctx, &key.key("path"), &file.path, not_here);
     forbid(ctx, &key.key("tls"), &file.tls, not_here);
     let url = match (&file.url, &file.url_env) {
-        (Some(text), None) => broker_url(ctx, &key.key("url"), text),
+        (Some(text), None) => inline_broker_url(ctx, &key.key("url"), text),
         (None, Some(variable)) => {
             let url_key = key.key("url_env");
             let text = ctx.env_value(&url_key, variable)?;
@@ -251,6 +251,21 @@ fn amqp(ctx: &mut Context<'_>, key: &KeyPath, file: &ListenerFile) -> Option<Lis
         queue,
         prefetch,
     })
+}
+
+/// A broker URL written in the file, which must not carry a password: secrets never sit in
+/// the routes file.
+fn inline_broker_url(ctx: &mut Context<'_>, key: &KeyPath, text: &str) -> Option<BrokerUrl> {
+    let url = broker_url(ctx, key, text)?;
+    if url.redacted() != url.expose() {
+        ctx.error(
+            key,
+            "a URL in the file must not carry a password: give the whole URL in an \
+             environment variable with url_env",
+        );
+        return None;
+    }
+    Some(url)
 }
 
 /// An `amqp://` or `amqps://` URL; it may carry a password (it is kept redacted).
