@@ -7,6 +7,7 @@ mod environment;
 mod full_table;
 mod secrets;
 mod shipped;
+mod spans;
 
 use std::path::{Path, PathBuf};
 

@@ -6,6 +6,7 @@
 mod collections;
 mod listeners;
 mod partners;
+mod peer_access;
 mod peers;
 
 use std::str::FromStr;

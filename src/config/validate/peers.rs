@@ -6,10 +6,12 @@ use taxii_core::Version;
 
 use super::super::context::Context;
 use super::super::error::KeyPath;
-use super::super::file::{ClientTlsFile, PeerAuthFile, PeerFile};
+use super::super::file::PeerFile;
 use super::super::load::Entry;
-use super::super::routes::{ClientTls, Peer, PeerAddresses, PeerAuth, PeerProtocol};
-use super::{check_names, forbid, message_binding, millis, url, version, BINDING_NAMES};
+use super::super::routes::{Peer, PeerAddresses, PeerAuth, PeerProtocol};
+use super::{
+    check_names, forbid, message_binding, millis, peer_access, url, version, BINDING_NAMES,
+};
 use crate::bindings::MessageBindingKind;
 
 const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
@@ -139,7 +141,7 @@ fn remote(
         poll: address("poll", &file.poll),
         inbox: address("inbox", &file.inbox),
     };
-    let auth = auth(ctx, key, file, protocol);
+    let auth = peer_access::auth(ctx, key, file, protocol);
     let tls = match &file.tls {
         Some(_) if protocol == PeerProtocol::Http => {
             ctx.error(
@@ -148,7 +150,7 @@ fn remote(
             );
             None
         }
-        Some(tls) => client_tls(ctx, &key.key("tls"), tls),
+        Some(tls) => peer_access::client_tls(ctx, &key.key("tls"), tls),
         None => None,
     };
     let proxy = match &file.proxy {
@@ -245,56 +247,6 @@ fn inbox_destination(
         (Some(chosen), _) => chosen,
         (None, version) => version == Version::V11,
     }
-}
-
-fn auth(
-    ctx: &mut Context<'_>,
-    key: &KeyPath,
-    file: &PeerFile,
-    protocol: PeerProtocol,
-) -> Option<PeerAuth> {
-    let key = key.key("auth");
-    match &file.auth {
-        None => Some(PeerAuth::None),
-        Some(PeerAuthFile::Basic(basic)) => {
-            let key = key.key("basic");
-            if basic.user.is_empty() {
-                ctx.error(&key.key("user"), "must not be empty");
-            }
-            let password = ctx.password(&key, basic)?;
-            Some(PeerAuth::Basic {
-                user: basic.user.clone(),
-                password,
-            })
-        }
-        Some(PeerAuthFile::Certificate(cert)) => {
-            let key = key.key("certificate");
-            if protocol == PeerProtocol::Http {
-                ctx.error(&key, "a client certificate needs protocol = \"https\"");
-            }
-            let cert_file =
-                ctx.readable_file(&key.key("cert_file"), "certificate file", &cert.cert_file);
-            let key_file = ctx.readable_file(&key.key("key_file"), "key file", &cert.key_file);
-            Some(PeerAuth::Certificate {
-                cert_file: cert_file?,
-                key_file: key_file?,
-            })
-        }
-    }
-}
-
-fn client_tls(ctx: &mut Context<'_>, key: &KeyPath, tls: &ClientTlsFile) -> Option<ClientTls> {
-    let ca_file = match &tls.ca_file {
-        Some(ca) => Some(ctx.readable_file(&key.key("ca_file"), "CA file", ca)?),
-        None => None,
-    };
-    if tls.server_name.as_deref() == Some("") {
-        ctx.error(&key.key("server_name"), "must not be empty");
-    }
-    Some(ClientTls {
-        ca_file,
-        server_name: tls.server_name.clone(),
-    })
 }
 
 /// An AMQP address says where messages go: `?queue=NAME` or `?exchange=NAME`, not both.
