@@ -1,0 +1,290 @@
+//! Hot reload under load: a client loop of exchanges (discovery, collection information and
+//! poll over raw HTTP, a new connection each, several per second) against the built-in hub,
+//! while routes.toml is rewritten 20 times, valid and invalid edits mixed (and SIGHUP sent
+//! after some). Zero failed exchanges; every valid edit's effect is seen within a few
+//! seconds; every invalid edit leaves the previous table in force and is logged as rejected.
+
+mod common;
+
+use common::*;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use taxii_core::{Body, StatusType};
+
+const NS: &str = r#"xmlns:taxii_11="http://taxii.mitre.org/messages/taxii_xml_binding-1.1""#;
+const EFFECT_WITHIN: Duration = Duration::from_secs(5);
+const REJECTED: &str = "the new route table was rejected";
+
+/// A valid table: `indicators` described as `description`; `advisories` granted or not.
+fn valid(description: &str, advisories: bool) -> String {
+    let granted = if advisories {
+        r#"["indicators", "advisories"]"#
+    } else {
+        r#"["indicators"]"#
+    };
+    format!(
+        r#"
+[hub]
+data_dir = "./data"
+
+[[listener]]
+name = "public"
+protocol = "http"
+bind = "127.0.0.1:0"
+path = "/taxii"
+
+[[partner]]
+name = "guest"
+auth = "anonymous"
+collections = {granted}
+
+[[peer]]
+name = "hub"
+protocol = "local"
+
+[[collection]]
+name = "indicators"
+peer = "hub"
+description = "{description}"
+
+[[collection]]
+name = "advisories"
+peer = "hub"
+description = "Advisories"
+"#
+    )
+}
+
+/// An invalid edit of kind `kind`, and a text its rejection must log.
+fn invalid(kind: usize, description: &str) -> (String, &'static str) {
+    let base = valid(description, true);
+    match kind % 4 {
+        0 => (
+            base.replacen(
+                "peer = \"hub\"\ndescription = \"Advisories\"",
+                "peer = \"nowhere\"\ndescription = \"Advisories\"",
+                1,
+            ),
+            "unknown peer \"nowhere\"",
+        ),
+        1 => (
+            format!("{}\n[[collection\nname = ", &base[..base.len() / 2]),
+            "not valid TOML",
+        ),
+        2 => (
+            base.replace(
+                r#"["indicators", "advisories"]"#,
+                r#"["indicators", "ghost"]"#,
+            ),
+            "unknown collection \"ghost\"",
+        ),
+        _ => (
+            base.replace("path = \"/taxii\"", "path = \"/taxii\"\ncolour = \"blue\""),
+            "colour",
+        ),
+    }
+}
+
+/// What the partner sees now: the description of indicators, whether advisories is listed.
+fn seen(gateway: &Gateway) -> (String, bool) {
+    let request = format!(r#"<taxii_11:Collection_Information_Request {NS} message_id="5"/>"#);
+    let (_, answer) = exchange(
+        gateway,
+        &gateway.url("public"),
+        XML11,
+        SERVICES11,
+        None,
+        &request,
+    );
+    let Body::CollectionInformationResponse(r) = answer.body else {
+        panic!("not a Collection_Information_Response: {answer:?}");
+    };
+    let description = r
+        .collections
+        .iter()
+        .find(|c| c.collection_name == "indicators")
+        .map(|c| c.description.clone())
+        .unwrap_or_default();
+    let advisories = r
+        .collections
+        .iter()
+        .any(|c| c.collection_name == "advisories");
+    (description, advisories)
+}
+
+/// One round of the client loop; `Err` says what failed.
+fn round(url: &str, n: usize) -> Result<(), String> {
+    let discovery = format!(r#"<taxii_11:Discovery_Request {NS} message_id="{n}1"/>"#);
+    let info = format!(r#"<taxii_11:Collection_Information_Request {NS} message_id="{n}2"/>"#);
+    let poll = format!(
+        r#"<taxii_11:Poll_Request {NS} message_id="{n}3" collection_name="indicators"><taxii_11:Poll_Parameters allow_asynch="false"><taxii_11:Response_Type>FULL</taxii_11:Response_Type></taxii_11:Poll_Parameters></taxii_11:Poll_Request>"#
+    );
+    for (what, body) in [
+        ("discovery", discovery),
+        ("information", info),
+        ("poll", poll),
+    ] {
+        let answer =
+            post_taxii(url, XML11, SERVICES11, None, &body).map_err(|e| format!("{what}: {e}"))?;
+        if answer.status != 200 {
+            return Err(format!("{what}: HTTP {}: {}", answer.status, answer.text()));
+        }
+        let message = answer.message().map_err(|e| format!("{what}: {e}"))?;
+        let fine = match (&message.body, what) {
+            (Body::DiscoveryResponse(_), "discovery") => true,
+            (Body::CollectionInformationResponse(_), "information") => true,
+            (Body::PollResponse(_), "poll") => true,
+            (Body::StatusMessage(s), _) => s.status_type == StatusType::Success,
+            _ => false,
+        };
+        if !fine {
+            return Err(format!("{what}: {:?}", message.body));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn twenty_edits_under_load_with_zero_failed_exchanges() {
+    let gateway = Gateway::start(&valid("edition 0", false));
+    let url = gateway.url("public");
+    assert_eq!(seen(&gateway), ("edition 0".to_owned(), false));
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let rounds = Arc::new(AtomicUsize::new(0));
+    let failures: Arc<Mutex<Vec<String>>> = Arc::default();
+    let client = {
+        let (stop, rounds, failures, url) = (
+            Arc::clone(&stop),
+            Arc::clone(&rounds),
+            Arc::clone(&failures),
+            url.clone(),
+        );
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let n = rounds.fetch_add(1, Ordering::Relaxed);
+                if let Err(e) = round(&url, n) {
+                    failures.lock().unwrap().push(e);
+                }
+                std::thread::sleep(Duration::from_millis(40));
+            }
+        })
+    };
+
+    let started = Instant::now();
+    let mut in_force = ("edition 0".to_owned(), false);
+    let mut valid_edits = 0;
+    let mut invalid_edits = 0;
+    let mut slowest = Duration::ZERO;
+    for edit in 1..=20 {
+        let description = format!("edition {edit}");
+        let hangup = edit % 4 == 0;
+        if edit % 5 == 2 || edit % 5 == 4 {
+            // Invalid: the previous table stays, and the log says the new one was rejected.
+            let (text, logged) = invalid(invalid_edits, &description);
+            invalid_edits += 1;
+            let rejections = gateway.stderr().matches(REJECTED).count();
+            gateway.rewrite_routes(&text);
+            if hangup {
+                gateway.sighup();
+            }
+            assert!(
+                gateway.wait_for_log(REJECTED, rejections, EFFECT_WITHIN),
+                "edit {edit}: the invalid table was not reported as rejected:\n{}",
+                gateway.logs()
+            );
+            assert!(
+                gateway.stderr().contains(logged),
+                "edit {edit}: the rejection does not say {logged:?}:\n{}",
+                gateway.logs()
+            );
+            // Still the previous table, a while later too.
+            std::thread::sleep(Duration::from_millis(300));
+            assert_eq!(
+                seen(&gateway),
+                in_force,
+                "edit {edit} (invalid) changed the table"
+            );
+        } else {
+            // Valid: a new description; advisories granted and revoked in turn.
+            let advisories = valid_edits % 2 == 0;
+            valid_edits += 1;
+            let wanted = (description.clone(), advisories);
+            let written = Instant::now();
+            gateway.rewrite_routes(&valid(&description, advisories));
+            if hangup {
+                gateway.sighup();
+            }
+            loop {
+                if seen(&gateway) == wanted {
+                    break;
+                }
+                assert!(
+                    written.elapsed() < EFFECT_WITHIN,
+                    "edit {edit} (valid) not in force within {EFFECT_WITHIN:?}: still {:?}\n{}",
+                    seen(&gateway),
+                    gateway.logs()
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            slowest = slowest.max(written.elapsed());
+            in_force = wanted;
+            // The poll of advisories follows the grant.
+            let poll = format!(
+                r#"<taxii_11:Poll_Request {NS} message_id="9" collection_name="advisories"><taxii_11:Poll_Parameters allow_asynch="false"><taxii_11:Response_Type>FULL</taxii_11:Response_Type></taxii_11:Poll_Parameters></taxii_11:Poll_Request>"#
+            );
+            let (_, answer) = exchange(&gateway, &url, XML11, SERVICES11, None, &poll);
+            match (&answer.body, advisories) {
+                (Body::PollResponse(_), true) => {}
+                (Body::StatusMessage(s), false) if s.status_type == StatusType::NotFound => {}
+                (other, _) => {
+                    panic!("edit {edit}: advisories granted={advisories}, polled: {other:?}")
+                }
+            }
+        }
+        // Let the client loop run a few rounds on this table.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    stop.store(true, Ordering::Relaxed);
+    client.join().expect("client loop");
+    let rounds = rounds.load(Ordering::Relaxed);
+    let failures = failures.lock().unwrap();
+    let elapsed = started.elapsed();
+    eprintln!(
+        "{rounds} rounds ({} exchanges) in {elapsed:?}; {valid_edits} valid and {invalid_edits} invalid edits; slowest valid edit in force after {slowest:?}",
+        rounds * 3
+    );
+    assert_eq!((valid_edits, invalid_edits), (12, 8));
+    assert!(
+        rounds as f64 / elapsed.as_secs_f64() > 2.0,
+        "the client loop ran only {rounds} rounds in {elapsed:?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {rounds} rounds failed:\n{}\n{}",
+        failures.len(),
+        failures.join("\n"),
+        gateway.logs()
+    );
+    assert!(
+        gateway.stderr().contains("SIGHUP"),
+        "no SIGHUP reload logged:\n{}",
+        gateway.logs()
+    );
+}
+
+#[test]
+fn sigterm_drains_and_exits_cleanly() {
+    let mut gateway = Gateway::start(&valid("edition 0", true));
+    assert_eq!(seen(&gateway), ("edition 0".to_owned(), true));
+    let status = gateway
+        .terminate(Duration::from_secs(30))
+        .unwrap_or_else(|| panic!("still running 30 s after SIGTERM:\n{}", gateway.logs()));
+    assert!(status.success(), "exit {status}:\n{}", gateway.logs());
+    assert!(!gateway.is_running());
+    assert!(
+        post_taxii(&gateway.url("public"), XML11, SERVICES11, None, "<x/>").is_err(),
+        "still answering after exit"
+    );
+}
