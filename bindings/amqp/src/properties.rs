@@ -32,6 +32,7 @@ fn text(value: &str) -> AMQPValue {
 
 /// The properties of a message carrying `envelope`. `x-taxii-protocol` is always this
 /// binding's ID: it names the leg the message travels on, whatever leg it came from.
+/// `x-taxii-accept` goes only on requests (with `reply_to`).
 pub(crate) fn properties_for(
     envelope: &Envelope,
     routing: Routing<'_>,
@@ -43,7 +44,8 @@ pub(crate) fn properties_for(
     );
     table.insert(headers::SERVICES.into(), text(&envelope.services));
     table.insert(headers::PROTOCOL.into(), text(PROTOCOL_AMQP));
-    if !envelope.accept.is_empty() {
+    // Only a request has a response to accept: replies and one-way messages go without.
+    if routing.reply_to.is_some() && !envelope.accept.is_empty() {
         table.insert(headers::ACCEPT.into(), text(&envelope.accept.join(" ")));
     }
     let media = media_type_for(&envelope.message_binding).unwrap_or(OPAQUE_MEDIA_TYPE);
@@ -248,6 +250,7 @@ mod tests {
             &e,
             Routing {
                 correlation_id: Some("c1"),
+                reply_to: Some("replies"),
                 ..Routing::default()
             },
         )
@@ -258,6 +261,8 @@ mod tests {
             .unwrap();
         assert_eq!(wire.version(), Some(Version::V11));
         let back = wire.into_envelope(e.body.clone(), Origin::default());
+        let one_way = WireHeaders::read(&properties_for(&e, Routing::default()).unwrap());
+        assert!(one_way.accept.is_empty(), "no response, nothing to accept");
         assert_eq!(back.accept, e.accept);
         assert_eq!(
             back.protocol, PROTOCOL_AMQP,
