@@ -12,7 +12,9 @@ use taxii_core::*;
 struct Target {
     peer: String,
     remote: String,
-    /// The name the partner knows (for messages and status details).
+    /// The name the partner knows (for status details).
+    name: String,
+    /// How the target is named in messages (fan-out copies are marked).
     shown: String,
 }
 
@@ -25,18 +27,23 @@ pub async fn inbox(
     let targets = targets(call, inbox, outcome)?;
     let mut results = Vec::with_capacity(targets.len());
     for target in &targets {
-        results.push((target, deliver(call, request, inbox, target).await));
+        // Each peer's status names its own collections: show the partner's names.
+        let result = deliver(call, request, inbox, target)
+            .await
+            .map(|mut status| {
+                rename_in_status(
+                    call,
+                    &mut status,
+                    &target.peer,
+                    &target.remote,
+                    &target.name,
+                );
+                status
+            });
+        results.push((target, result));
     }
-    if let [(target, result)] = results.as_slice() {
-        let mut status = result.clone()?;
-        rename_in_status(
-            call,
-            &mut status,
-            &target.peer,
-            &target.remote,
-            &target.shown,
-        );
-        return Ok(Body::StatusMessage(status));
+    if let [(_, result)] = results.as_slice() {
+        return Ok(Body::StatusMessage(result.clone()?));
     }
     let failed: Vec<String> = results
         .iter()
@@ -113,11 +120,13 @@ fn targets(
         let first = Target {
             peer: route.peer.clone(),
             remote: route.remote.clone(),
+            name: route.name.clone(),
             shown: route.name.clone(),
         };
         let fan_out = route.push_to.iter().map(|p| Target {
             peer: p.peer.clone(),
             remote: p.remote.clone(),
+            name: route.name.clone(),
             shown: format!("{} (fan-out)", route.name),
         });
         for t in std::iter::once(first).chain(fan_out) {

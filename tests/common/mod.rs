@@ -292,10 +292,13 @@ pub fn http_post(url: &str, headers: &[(&str, String)], body: &[u8]) -> Result<H
         .set_read_timeout(Some(Duration::from_secs(30)))
         .map_err(|e| e.to_string())?;
     let mut request = format!(
-        "POST {} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        "POST {} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
         parsed.path(),
         body.len()
     );
+    if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+        request.push_str(&format!("Host: {host}:{port}\r\n"));
+    }
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
