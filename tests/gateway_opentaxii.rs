@@ -230,16 +230,14 @@ fn collection_information_shows_mapped_names_and_only_gateway_addresses() {
     // The raw 1.1 answer: every collection that OpenTAXII holds is available; the one whose
     // remote name OpenTAXII does not know (ghost) offers no information service, so it is
     // not listed.
-    let request = format!(
-        r#"<taxii_11:Collection_Information_Request xmlns:taxii_11="http://taxii.mitre.org/messages/taxii_xml_binding-1.1" message_id="1"/>"#
-    );
+    let request = r#"<taxii_11:Collection_Information_Request xmlns:taxii_11="http://taxii.mitre.org/messages/taxii_xml_binding-1.1" message_id="1"/>"#;
     let (_, answer) = exchange(
         &gateway,
         &format!("{}/collection-management", gateway.url("public")),
         XML11,
         SERVICES11,
         None,
-        &request,
+        request,
     );
     let taxii_core::Body::CollectionInformationResponse(info) = answer.body else {
         panic!("not a Collection_Information_Response: {answer:?}");
