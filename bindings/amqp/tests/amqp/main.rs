@@ -3,6 +3,7 @@
 //! side, [`support::exclusive_broker`] (the broker-restart test) runs alone.
 
 mod client_to_pika;
+mod limits;
 mod loss;
 mod one_way;
 mod peers;
