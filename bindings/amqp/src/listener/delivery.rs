@@ -7,6 +7,7 @@
 //!   dead-letters it; an unroutable answer (the requester is gone) dead-letters it;
 //! * one-way (no `reply_to`): ack once the handler returned `Ok`; on RETRY put it back once
 //!   after `retry_delay`; on any other error dead-letter it.
+//!   (The answer of a one-way message is not read: a handler refuses one with `Err`.)
 //!
 //! If the connection is lost on the way, nothing is acked and the broker redelivers.
 
