@@ -143,3 +143,35 @@ async fn unroutable_unanswered_and_unreachable_destinations_are_retry_errors() {
     );
     silent.delete().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_destination_that_closes_the_channel_does_not_leak_connections() {
+    let _broker = shared_broker().await;
+    let name = format!("leak-check-{}", uuid::Uuid::new_v4());
+    let address: AmqpAddress =
+        format!("{BROKER}?exchange=taxii-amqp-test.none.{name}&routing_key=k")
+            .parse()
+            .expect("address");
+    let mut config = AmqpClientConfig::new(name.clone(), address);
+    config.credentials = guest();
+    let client = AmqpClient::new(config);
+    for _ in 0..10 {
+        assert_retry(client.exchange(xml11("<a/>")).await, "NOT_FOUND");
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let listing = tokio::task::spawn_blocking(|| {
+        std::process::Command::new("rabbitmqctl")
+            .args(["list_connections", "client_properties"])
+            .output()
+            .expect("run rabbitmqctl list_connections")
+    })
+    .await
+    .expect("rabbitmqctl");
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    let open = listing
+        .matches(&format!("taxii-gateway client {name}"))
+        .count();
+    // The last session is still held (and listed), the nine before it are closed.
+    assert_eq!(open, 1, "connections open after 10 failed calls: {open}");
+    client.close().await;
+}
