@@ -288,3 +288,139 @@ fn sigterm_drains_and_exits_cleanly() {
         "still answering after exit"
     );
 }
+
+/// `routes` with one more listener, `second`, bound to `bind`.
+fn with_second_listener(routes: &str, bind: &str) -> String {
+    routes.replacen(
+        "[[partner]]",
+        &format!(
+            "[[listener]]\nname = \"second\"\nprotocol = \"http\"\nbind = \"{bind}\"\npath = \"/two\"\n\n[[partner]]"
+        ),
+        1,
+    )
+}
+
+fn discovery_works(url: &str) -> Result<(), String> {
+    let body = format!(r#"<taxii_11:Discovery_Request {NS} message_id="1"/>"#);
+    let answer = post_taxii(url, XML11, SERVICES11, None, &body)?;
+    match answer.message()?.body {
+        Body::DiscoveryResponse(_) => Ok(()),
+        other => Err(format!("{other:?}")),
+    }
+}
+
+fn wait_until(what: &str, gateway: &Gateway, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + EFFECT_WITHIN;
+    while !done() {
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not within {EFFECT_WITHIN:?}\n{}",
+            gateway.logs()
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+#[test]
+fn listeners_are_added_rebound_and_removed_by_a_reload() {
+    let base = valid("edition 0", true);
+    let gateway = Gateway::start(&base);
+    let public = gateway.url("public");
+    let first = format!("127.0.0.1:{}", taxii_testkit::free_port());
+    let second = format!("127.0.0.1:{}", taxii_testkit::free_port());
+
+    gateway.rewrite_routes(&with_second_listener(&base, &first));
+    let url = format!("http://{first}/two");
+    wait_until("the added listener answers", &gateway, || {
+        discovery_works(&url).is_ok()
+    });
+    assert!(
+        gateway.stderr().contains("listener=second"),
+        "{}",
+        gateway.logs()
+    );
+
+    gateway.rewrite_routes(&with_second_listener(&base, &second));
+    gateway.sighup();
+    let moved = format!("http://{second}/two");
+    wait_until("the rebound listener answers", &gateway, || {
+        discovery_works(&moved).is_ok()
+    });
+    wait_until("the old address is released", &gateway, || {
+        discovery_works(&url).is_err()
+    });
+
+    gateway.rewrite_routes(&base);
+    wait_until("the removed listener stops", &gateway, || {
+        discovery_works(&moved).is_err()
+    });
+    discovery_works(&public).unwrap_or_else(|e| panic!("public listener: {e}\n{}", gateway.logs()));
+}
+
+#[test]
+fn changing_who_may_use_a_listener_fails_no_exchange() {
+    // A fixed port: a listener restarted by the reload must come back where partners are.
+    let bind = format!("127.0.0.1:{}", taxii_testkit::free_port());
+    // guest sees indicators only; acme, once in, sees advisories too.
+    let anonymous = valid("edition 0", false).replace("127.0.0.1:0", &bind);
+    let gateway = Gateway::start_with_env(&anonymous, &[("GW_TEST_RELOAD_ACME", "acme-1")]);
+    let url = gateway.url("public");
+    let stop = Arc::new(AtomicBool::new(false));
+    let failures: Arc<Mutex<Vec<String>>> = Arc::default();
+    let rounds = Arc::new(AtomicUsize::new(0));
+    let client = {
+        let (stop, failures, rounds, url) = (
+            Arc::clone(&stop),
+            Arc::clone(&failures),
+            Arc::clone(&rounds),
+            url.clone(),
+        );
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                rounds.fetch_add(1, Ordering::Relaxed);
+                if let Err(e) = discovery_works(&url) {
+                    failures.lock().unwrap().push(e);
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        })
+    };
+    // A Basic partner joins the anonymous one on the same listener.
+    let with_basic = anonymous.replacen(
+        "[[peer]]",
+        "[[partner]]\nname = \"acme\"\nauth = { basic = { user = \"acme\", password_env = \"GW_TEST_RELOAD_ACME\" } }\ncollections = [\"indicators\", \"advisories\"]\n\n[[peer]]",
+        1,
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    gateway.rewrite_routes(&with_basic);
+    let acme = taxii_testkit::Account {
+        username: "acme",
+        password: "acme-1",
+    };
+    let info = format!(r#"<taxii_11:Collection_Information_Request {NS} message_id="1"/>"#);
+    let acme_sees_advisories = || {
+        post_taxii(&url, XML11, SERVICES11, Some(acme), &info).is_ok_and(|a| {
+            a.status == 200
+                && matches!(a.message(), Ok(m) if matches!(&m.body,
+                    Body::CollectionInformationResponse(r)
+                        if r.collections.iter().any(|c| c.collection_name == "advisories")))
+        })
+    };
+    wait_until("acme is let in", &gateway, acme_sees_advisories);
+    std::thread::sleep(Duration::from_millis(300));
+    // And leaves again: its credentials no longer give its rights.
+    gateway.rewrite_routes(&anonymous);
+    wait_until("acme is out", &gateway, || !acme_sees_advisories());
+    std::thread::sleep(Duration::from_millis(300));
+    stop.store(true, Ordering::Relaxed);
+    client.join().expect("client");
+    let failures = failures.lock().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} of {} anonymous exchanges failed while partners changed:\n{}\n{}",
+        failures.len(),
+        rounds.load(Ordering::Relaxed),
+        failures.join("\n"),
+        gateway.logs()
+    );
+}
