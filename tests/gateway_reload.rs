@@ -424,3 +424,46 @@ fn changing_who_may_use_a_listener_fails_no_exchange() {
         gateway.logs()
     );
 }
+
+#[test]
+fn a_hub_collection_added_by_a_reload_takes_pushes_and_polls() {
+    let base = valid("edition 0", true);
+    let gateway = Gateway::start(&base);
+    let url = gateway.url("public");
+    let added = base.replace(
+        r#"collections = ["indicators", "advisories"]"#,
+        r#"collections = ["indicators", "advisories", "fresh"]"#,
+    ) + "\n[[collection]]\nname = \"fresh\"\npeer = \"hub\"\n";
+    gateway.rewrite_routes(&added);
+    let push = format!(
+        r#"<taxii_11:Inbox_Message {NS} message_id="1"><taxii_11:Destination_Collection_Name>fresh</taxii_11:Destination_Collection_Name><taxii_11:Content_Block><taxii_11:Content_Binding binding_id="{STIX111}"/><taxii_11:Content>{}</taxii_11:Content></taxii_11:Content_Block></taxii_11:Inbox_Message>"#,
+        stix_package("fresh-1")
+    );
+    wait_until("the new collection is listed", &gateway, || {
+        post_taxii(
+            &url,
+            XML11,
+            SERVICES11,
+            None,
+            &format!(r#"<taxii_11:Collection_Information_Request {NS} message_id="2"/>"#),
+        )
+        .is_ok_and(|a| a.text().contains("collection_name=\"fresh\""))
+    });
+    let (_, answer) = exchange(&gateway, &url, XML11, SERVICES11, None, &push);
+    assert!(
+        matches!(&answer.body, Body::StatusMessage(s) if s.status_type == StatusType::Success),
+        "push to the added hub collection: {answer:?}\n{}",
+        gateway.logs()
+    );
+    let poll = format!(
+        r#"<taxii_11:Poll_Request {NS} message_id="3" collection_name="fresh"><taxii_11:Poll_Parameters allow_asynch="false"><taxii_11:Response_Type>FULL</taxii_11:Response_Type></taxii_11:Poll_Parameters></taxii_11:Poll_Request>"#
+    );
+    let (_, answer) = exchange(&gateway, &url, XML11, SERVICES11, None, &poll);
+    match &answer.body {
+        Body::PollResponse(r) => assert_eq!(r.content_blocks.len(), 1, "{r:?}"),
+        other => panic!(
+            "poll of the added hub collection: {other:?}\n{}",
+            gateway.logs()
+        ),
+    }
+}
