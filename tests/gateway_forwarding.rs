@@ -249,3 +249,67 @@ fn addresses_follow_the_host_the_partner_used_or_the_public_url() {
         }
     }
 }
+
+#[test]
+fn a_peer_that_never_answers_is_a_status_within_its_timeout() {
+    // A socket that accepts connections (the kernel does) and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    let routes = format!(
+        r#"
+[[listener]]
+name = "public"
+protocol = "http"
+bind = "127.0.0.1:0"
+path = "/taxii"
+
+[[partner]]
+name = "guest"
+auth = "anonymous"
+collections = ["*"]
+
+[[peer]]
+name = "silent"
+protocol = "http"
+message = "xml11"
+poll = "http://127.0.0.1:{port}/services/poll"
+collection_management = "http://127.0.0.1:{port}/services/collection-management"
+timeout_ms = 1500
+
+[[collection]]
+name = "stuck"
+peer = "silent"
+services = ["information", "poll"]
+"#
+    );
+    let gateway = Gateway::start(&routes);
+    let url = gateway.url("public");
+    let poll = format!(
+        r#"<taxii_11:Poll_Request {NS} message_id="3" collection_name="stuck"><taxii_11:Poll_Parameters allow_asynch="false"><taxii_11:Response_Type>FULL</taxii_11:Response_Type></taxii_11:Poll_Parameters></taxii_11:Poll_Request>"#
+    );
+    let started = Instant::now();
+    let s = status_of(&gateway, &url, &poll);
+    let took = started.elapsed();
+    assert!(
+        matches!(s.status_type, StatusType::Retry | StatusType::Failure),
+        "{s:?}"
+    );
+    assert!(
+        s.message.as_deref().unwrap_or_default().contains("silent"),
+        "the status does not name the peer: {s:?}"
+    );
+    assert!(
+        took >= Duration::from_millis(1400) && took < Duration::from_secs(4),
+        "answered after {took:?}, the peer's timeout is 1.5 s"
+    );
+    // Collection information does not wait longer than the timeout either.
+    let started = Instant::now();
+    let info = format!(r#"<taxii_11:Collection_Information_Request {NS} message_id="4"/>"#);
+    let (_, answer) = exchange(&gateway, &url, XML11, SERVICES11, None, &info);
+    assert!(started.elapsed() < Duration::from_secs(4));
+    let Body::CollectionInformationResponse(r) = answer.body else {
+        panic!("{answer:?}");
+    };
+    assert_eq!(r.collections[0].available, Some(false), "{r:?}");
+    drop(silent);
+}
