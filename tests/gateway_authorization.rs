@@ -214,6 +214,21 @@ fn every_partner_x_collection_x_service_is_allowed_or_denied_as_the_table_says()
         }
     }
     assert_eq!(checked, 45);
+    // One log line per exchange: partner, listener, message type, collection, peer, status,
+    // duration.
+    let logs = gateway.stderr();
+    for wanted in [
+        r#"partner=acme listener=secure message_type=Poll_Request collection="alpha" peer="hub" status=SUCCESS duration_ms="#,
+        r#"partner=globex listener=secure message_type=Inbox_Message collection="delta" peer="hub" status=SUCCESS duration_ms="#,
+        r#"partner=guest listener=open message_type=Subscription_Management_Request collection="gamma" peer="hub" status=UNAUTHORIZED duration_ms="#,
+    ] {
+        assert!(logs.contains(wanted), "no log line like {wanted}:\n{logs}");
+    }
+    let lines = logs.matches("taxii_gateway::exchange").count();
+    assert!(
+        lines >= checked,
+        "{lines} exchange log lines for {checked}+ exchanges"
+    );
     assert!(
         failures.is_empty(),
         "{} of {checked} cells wrong:\n{}\n{}",
