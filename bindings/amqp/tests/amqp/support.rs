@@ -69,28 +69,50 @@ impl TestQueue {
         dead_letter_queue_name(&self.name)
     }
 
+    /// Deletes the queue, its `.dead` queue and its `.dlx` exchange now (also done on drop).
     pub async fn delete(&self) {
-        let Ok(connection) = Connection::connect(
-            "amqp://guest:guest@127.0.0.1:5672/%2f",
-            ConnectionProperties::default(),
-        )
-        .await
-        else {
-            return;
-        };
-        if let Ok(channel) = connection.create_channel().await {
-            for queue in [self.name.clone(), self.dead()] {
-                let _ = channel
-                    .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
-                    .await;
+        delete_topology(&self.name).await;
+    }
+}
+
+impl Drop for TestQueue {
+    /// Cleans up even when the test failed half-way (on a thread of its own: drop cannot
+    /// await, and may run inside the test's runtime).
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        let cleanup = std::thread::spawn(move || {
+            if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                runtime.block_on(delete_topology(&name));
             }
-            let dlx = dead_letter_exchange_name(&self.name);
+        });
+        let _ = cleanup.join();
+    }
+}
+
+async fn delete_topology(name: &str) {
+    let Ok(connection) = Connection::connect(
+        "amqp://guest:guest@127.0.0.1:5672/%2f",
+        ConnectionProperties::default(),
+    )
+    .await
+    else {
+        return;
+    };
+    if let Ok(channel) = connection.create_channel().await {
+        for queue in [name.to_owned(), dead_letter_queue_name(name)] {
             let _ = channel
-                .exchange_delete(dlx.as_str().into(), ExchangeDeleteOptions::default())
+                .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
                 .await;
         }
-        let _ = connection.close(200, "test cleanup".into()).await;
+        let dlx = dead_letter_exchange_name(name);
+        let _ = channel
+            .exchange_delete(dlx.as_str().into(), ExchangeDeleteOptions::default())
+            .await;
     }
+    let _ = connection.close(200, "test cleanup".into()).await;
 }
 
 /// Messages waiting in `queue`, by a passive declare.
