@@ -186,6 +186,30 @@ fn cabby_discovery_lists_the_gateway_services_at_the_gateway_address_in_11_and_1
             );
         }
     }
+    // cabby finding the services itself from discovery (no --path): the addresses it was
+    // given lead back to the gateway.
+    let command = |tool: &str, args: &[&str]| {
+        let output = std::process::Command::new(taxii_testkit::bin(tool))
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--discovery", "/taxii"])
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{tool}: {e}"));
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    };
+    let collections = command("taxii-collections", &[]);
+    no_cabby_error(&collections, "collections via discovery", &gateway, &server);
+    assert!(
+        collections.contains("Collection Name: indicators"),
+        "{collections}"
+    );
+    let polled = command("taxii-poll", &["-c", "advisories"]);
+    no_cabby_error(&polled, "poll via discovery", &gateway, &server);
+    assert!(polled.contains("0 blocks polled"), "{polled}");
     // libtaxii's own discovery script, to the per-service sub-path.
     let output = std::process::Command::new(taxii_testkit::bin("discovery_client"))
         .args(["--host", "127.0.0.1", "--port", &port.to_string()])
