@@ -1,6 +1,7 @@
 //! The listener's limits: the prefetch count bounds how many messages are in flight
 //! (backpressure), and a handler that does not answer in time becomes RETRY for the
-//! requester, who reads it from the plain reply as an `Unavailable` error.
+//! requester, who reads it from the plain reply as an `Unavailable` error; a queue that
+//! exists with other arguments stops the listener with the reason.
 
 use crate::support::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -109,4 +110,28 @@ async fn a_handler_that_does_not_answer_in_time_is_retry_for_the_requester() {
     );
     client.close().await;
     queue.delete().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_declared_otherwise_stops_the_listener_with_the_reason() {
+    let _broker = shared_broker().await;
+    let queue = TestQueue::new("foreign-queue");
+    declare_plain_queue(&queue.name).await; // durable, but without our dead-lettering
+    let mut config = AmqpListenerConfig::new("inbox", queue.address());
+    config.credentials = guest();
+    let (_stop, task) = serve(
+        AmqpListener::new(config).expect("config"),
+        Arc::new(Recorder::default()),
+    );
+    let outcome = tokio::time::timeout(Duration::from_secs(20), task)
+        .await
+        .expect("the listener gives up instead of retrying forever")
+        .expect("listener task");
+    let error = outcome.expect_err("a topology conflict is fatal");
+    assert_eq!(error.status_type(), StatusType::Failure, "{error}");
+    assert!(
+        error.to_string().contains("x-dead-letter-exchange"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("PRECONDITION"), "{error}");
 }
