@@ -58,6 +58,11 @@ fn certificates(dir: &Path) {
         ("client", "/CN=acme/O=Acme", "extendedKeyUsage=clientAuth\n"),
         (
             "other",
+            "/CN=initech/O=Initech",
+            "extendedKeyUsage=clientAuth\n",
+        ),
+        (
+            "stranger",
             "/CN=mallory/O=Elsewhere",
             "extendedKeyUsage=clientAuth\n",
         ),
@@ -94,6 +99,20 @@ fn certificates(dir: &Path) {
     }
 }
 
+/// `AB:CD:...`, as `openssl x509 -fingerprint -sha256` prints it.
+fn fingerprint(pem: &Path) -> String {
+    let output = Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
+        .arg(pem)
+        .output()
+        .expect("openssl fingerprint");
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.trim()
+        .split_once('=')
+        .map(|(_, f)| f.to_owned())
+        .unwrap_or_else(|| panic!("no fingerprint in {text:?}"))
+}
+
 const ROUTES: &str = r#"
 [hub]
 data_dir = "./data"
@@ -113,6 +132,11 @@ collections = ["indicators"]
 [[partner]]
 name = "globex"
 auth = { basic = { user = "globex", password_env = "GW_TEST_HTTPS_GLOBEX" } }
+collections = ["advisories"]
+
+[[partner]]
+name = "initech"
+auth = { certificate = { sha256 = "@FINGERPRINT@" } }
 collections = ["advisories"]
 
 [[peer]]
@@ -136,7 +160,11 @@ fn start() -> (Gateway, tempfile::TempDir) {
     let routes = ROUTES
         .replace("\"server.pem\"", &format!("\"{dir}/server.pem\""))
         .replace("\"server.key\"", &format!("\"{dir}/server.key\""))
-        .replace("\"ca.pem\"", &format!("\"{dir}/ca.pem\""));
+        .replace("\"ca.pem\"", &format!("\"{dir}/ca.pem\""))
+        .replace(
+            "@FINGERPRINT@",
+            &fingerprint(&certs.path().join("other.pem")),
+        );
     let gateway = Gateway::start_with_env(&routes, &[("GW_TEST_HTTPS_GLOBEX", "globex-tls-pass")]);
     (gateway, certs)
 }
@@ -235,8 +263,17 @@ fn a_partner_is_known_by_its_client_certificate() {
         "acme by certificate:\n{acme}\n{}",
         gateway.logs()
     );
-    // A certificate from the same CA whose subject no partner has: refused.
-    let mallory = client("other");
+    // Known by its fingerprint.
+    let initech = client("other");
+    assert!(
+        !initech.contains("ERROR")
+            && initech.contains("Collection Name: advisories")
+            && !initech.contains("indicators"),
+        "initech by fingerprint:\n{initech}\n{}",
+        gateway.logs()
+    );
+    // A certificate from the same CA that no partner has: refused.
+    let mallory = client("stranger");
     assert!(
         mallory.contains("ERROR") && !mallory.contains("Collection Name"),
         "an unknown certificate got in:\n{mallory}"
