@@ -467,3 +467,128 @@ fn a_hub_collection_added_by_a_reload_takes_pushes_and_polls() {
         ),
     }
 }
+
+/// A table whose collection `stuck` lives at a peer that accepts connections and never
+/// answers (timeout `timeout_ms`), besides the hub's `indicators`.
+fn with_stuck_peer(port: u16, timeout_ms: u64) -> String {
+    valid("edition 0", false)
+        .replace(
+            r#"collections = ["indicators"]"#,
+            r#"collections = ["indicators", "stuck"]"#,
+        )
+        + &format!(
+            "\n[[peer]]\nname = \"silent\"\nprotocol = \"http\"\nmessage = \"xml11\"\npoll = \"http://127.0.0.1:{port}/poll\"\ntimeout_ms = {timeout_ms}\n\n[[collection]]\nname = \"stuck\"\npeer = \"silent\"\nservices = [\"poll\"]\n"
+        )
+}
+
+fn poll_of(collection: &str) -> String {
+    format!(
+        r#"<taxii_11:Poll_Request {NS} message_id="77" collection_name="{collection}"><taxii_11:Poll_Parameters allow_asynch="false"><taxii_11:Response_Type>FULL</taxii_11:Response_Type></taxii_11:Poll_Parameters></taxii_11:Poll_Request>"#
+    )
+}
+
+#[test]
+fn an_exchange_in_flight_finishes_on_the_table_it_started_with() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    let table = with_stuck_peer(port, 2500);
+    let gateway = Gateway::start(&table);
+    let url = gateway.url("public");
+    let in_flight = {
+        let url = url.clone();
+        std::thread::spawn(move || post_taxii(&url, XML11, SERVICES11, None, &poll_of("stuck")))
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    // The collection is revoked while its poll waits for the peer.
+    let reloads = gateway.stderr().matches("route table reloaded").count();
+    gateway.rewrite_routes(&valid("edition 1", false));
+    assert!(
+        gateway.wait_for_log("route table reloaded", reloads, EFFECT_WITHIN),
+        "{}",
+        gateway.logs()
+    );
+    let (_, now) = exchange(&gateway, &url, XML11, SERVICES11, None, &poll_of("stuck"));
+    assert!(
+        matches!(&now.body, Body::StatusMessage(s) if s.status_type == StatusType::NotFound),
+        "a new exchange still sees the old table: {now:?}"
+    );
+    // The old exchange is answered by the old table: the peer's timeout, not a dropped
+    // connection and not NOT_FOUND.
+    let answer = in_flight
+        .join()
+        .expect("thread")
+        .unwrap_or_else(|e| panic!("the in-flight exchange failed: {e}\n{}", gateway.logs()));
+    let message = answer.message().expect("a TAXII answer");
+    match &message.body {
+        Body::StatusMessage(s) => assert!(
+            matches!(s.status_type, StatusType::Retry | StatusType::Failure),
+            "{s:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    drop(silent);
+}
+
+#[test]
+fn sigterm_lets_an_exchange_in_flight_finish() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    let mut gateway = Gateway::start(&with_stuck_peer(port, 2000));
+    let url = gateway.url("public");
+    let in_flight = {
+        let url = url.clone();
+        std::thread::spawn(move || post_taxii(&url, XML11, SERVICES11, None, &poll_of("stuck")))
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let status = gateway
+        .terminate(Duration::from_secs(30))
+        .unwrap_or_else(|| panic!("still running after SIGTERM:\n{}", gateway.logs()));
+    assert!(status.success(), "exit {status}:\n{}", gateway.logs());
+    let answer = in_flight
+        .join()
+        .expect("thread")
+        .unwrap_or_else(|e| panic!("the in-flight exchange was cut: {e}\n{}", gateway.logs()));
+    assert!(answer.message().is_ok(), "{answer:?}");
+    drop(silent);
+}
+
+#[test]
+fn sighup_rereads_a_changed_password_file() {
+    let table = |dir: &std::path::Path| {
+        valid("edition 0", false).replacen(
+            "[[peer]]",
+            &format!(
+                "[[partner]]\nname = \"acme\"\nauth = {{ basic = {{ user = \"acme\", password_file = \"{}\" }} }}\ncollections = [\"indicators\"]\n\n[[peer]]",
+                dir.join("acme-password").display()
+            ),
+            1,
+        )
+    };
+    let secrets = tempfile::tempdir().expect("tempdir");
+    std::fs::write(secrets.path().join("acme-password"), "first-secret\n").expect("write");
+    let gateway = Gateway::start(&table(secrets.path()));
+    let url = gateway.url("public");
+    let body = format!(r#"<taxii_11:Discovery_Request {NS} message_id="1"/>"#);
+    let status_with = |password: &'static str| {
+        post_taxii(
+            &url,
+            XML11,
+            SERVICES11,
+            Some(taxii_testkit::Account {
+                username: "acme",
+                password,
+            }),
+            &body,
+        )
+        .expect("post")
+        .status
+    };
+    assert_eq!(status_with("first-secret"), 200);
+    assert_eq!(status_with("second-secret"), 401);
+    std::fs::write(secrets.path().join("acme-password"), "second-secret\n").expect("write");
+    gateway.sighup();
+    wait_until("the new password is in force", &gateway, || {
+        status_with("second-secret") == 200
+    });
+    assert_eq!(status_with("first-secret"), 401);
+}
