@@ -527,6 +527,12 @@ fn opentaxii_error_statuses_arrive_intact() {
         !format!("{s:?}").contains("collection-"),
         "OpenTAXII's collection names leaked in the status: {s:?}"
     );
+    // The peer passwords never appear in the logs.
+    let logs = gateway.logs();
+    assert!(
+        !logs.contains("harness-pass") && !logs.contains("reader-pass"),
+        "a peer password is in the logs:\n{logs}"
+    );
     // Nothing of it reached OpenTAXII.
     assert!(server
         .poll_11(HARNESS_ACCOUNT, "collection-a")
