@@ -443,3 +443,52 @@ fn the_anonymous_partner_is_confined_to_its_listener() {
         "acme polled alpha through the anonymous listener: {message:?}"
     );
 }
+
+#[test]
+fn no_secret_is_logged_even_at_trace_level() {
+    let gateway = Gateway::start_with_env(
+        ROUTES,
+        &[
+            (ACME_ENV, ACME.password),
+            (GLOBEX_ENV, GLOBEX.password),
+            ("RUST_LOG", "trace"),
+        ],
+    );
+    let url = gateway.url("secure");
+    for account in [
+        ACME,
+        Account {
+            username: "acme",
+            password: "typo-secret-9",
+        },
+    ] {
+        let _ = post_taxii(
+            &url,
+            XML11,
+            SERVICES11,
+            Some(account),
+            &request("poll", "alpha", 1),
+        )
+        .expect("post");
+    }
+    let (_, answer) = exchange(
+        &gateway,
+        &url,
+        XML11,
+        SERVICES11,
+        Some(ACME),
+        &request("inbox", "alpha", 2),
+    );
+    assert!(matches!(answer.body, Body::StatusMessage(_)), "{answer:?}");
+    let logs = gateway.logs();
+    assert!(logs.len() > 1000, "trace logging is not on:\n{logs}");
+    for secret in [
+        ACME.password,
+        GLOBEX.password,
+        "typo-secret-9",
+        // base64 of "acme:acme-secret-1", as it travels in the Authorization header
+        basic(ACME.username, ACME.password).trim_start_matches("Basic "),
+    ] {
+        assert!(!logs.contains(secret), "{secret:?} is in the logs:\n{logs}");
+    }
+}
