@@ -381,3 +381,124 @@ peer = "hub"
     assert!(text.contains("m1") && text.contains("m2"), "{text}");
     assert_eq!(r.content_blocks.len(), 2, "{r:?}");
 }
+
+#[test]
+fn answers_come_in_the_binding_the_partner_accepts() {
+    let routes = r#"
+[hub]
+data_dir = "./data"
+
+[[listener]]
+name = "all"
+protocol = "http"
+bind = "127.0.0.1:0"
+path = "/taxii"
+
+[[listener]]
+name = "xml-only"
+protocol = "http"
+bind = "127.0.0.2:0"
+path = "/taxii"
+message_bindings = ["xml11"]
+versions = ["1.1"]
+
+[[partner]]
+name = "guest"
+auth = "anonymous"
+collections = ["*"]
+
+[[peer]]
+name = "hub"
+protocol = "local"
+
+[[collection]]
+name = "local"
+peer = "hub"
+"#;
+    let gateway = Gateway::start(routes);
+    let discovery = format!(r#"<taxii_11:Discovery_Request {NS11} message_id="1"/>"#);
+    let post = |listener: &str, content: &str, accept: &str, services: &str, body: &str| {
+        let headers = vec![
+            ("Content-Type", "application/xml".to_owned()),
+            ("X-TAXII-Content-Type", content.to_owned()),
+            ("X-TAXII-Accept", accept.to_owned()),
+            ("X-TAXII-Services", services.to_owned()),
+            ("X-TAXII-Protocol", PROTOCOL_HTTP.to_owned()),
+        ];
+        http_post(&gateway.url(listener), &headers, body.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}\n{}", gateway.logs()))
+    };
+    // XML 1.1 in, JSON accepted: JSON out, still TAXII 1.1.
+    let answer = post("all", XML11, JSON, SERVICES11, &discovery);
+    assert_eq!(
+        answer.header("X-TAXII-Content-Type"),
+        Some(JSON),
+        "{answer:?}"
+    );
+    assert_eq!(answer.header("X-TAXII-Services"), Some(SERVICES11));
+    assert!(
+        matches!(
+            answer.message().expect("decodes").body,
+            Body::DiscoveryResponse(_)
+        ),
+        "{}",
+        answer.text()
+    );
+    // JSON accepted where the listener speaks XML 1.1 only: XML 1.1 out.
+    let answer = post("xml-only", XML11, JSON, SERVICES11, &discovery);
+    assert_eq!(
+        answer.header("X-TAXII-Content-Type"),
+        Some(XML11),
+        "{answer:?}"
+    );
+    assert!(matches!(
+        answer.message().expect("decodes").body,
+        Body::DiscoveryResponse(_)
+    ));
+    // TAXII 1.0 on a 1.1-only listener, XML 1.0 it does not speak: refused with a status
+    // the partner can read, never a dropped connection.
+    let discovery10 = format!(r#"<taxii:Discovery_Request {NS10} message_id="2"/>"#);
+    // It cannot answer in a binding the partner accepts: HTTP 406 naming what it speaks.
+    let answer = post("xml-only", XML10, XML10, SERVICES10, &discovery10);
+    assert_eq!(answer.status, 406, "{}", answer.text());
+    assert!(answer.text().contains(XML11), "{}", answer.text());
+    // The same, accepting XML 1.1 too: a TAXII status it can read.
+    let answer = post(
+        "xml-only",
+        XML10,
+        &format!("{XML10}, {XML11}"),
+        SERVICES10,
+        &discovery10,
+    );
+    let message = answer
+        .message()
+        .unwrap_or_else(|e| panic!("{e}: {answer:?}"));
+    assert!(
+        matches!(&message.body, Body::StatusMessage(s) if s.status_type != StatusType::Success),
+        "{message:?}"
+    );
+    // XML 1.1 announced as TAXII 1.0: a status, not an answer.
+    let answer = post("all", XML11, XML11, SERVICES10, &discovery);
+    let message = answer
+        .message()
+        .unwrap_or_else(|e| panic!("{e}: {answer:?}"));
+    assert!(
+        matches!(&message.body, Body::StatusMessage(s) if s.status_type != StatusType::Success),
+        "{message:?}"
+    );
+    // Discovery on the XML-only listener advertises XML 1.1 only.
+    let (_, message) = exchange(
+        &gateway,
+        &gateway.url("xml-only"),
+        XML11,
+        SERVICES11,
+        None,
+        &discovery,
+    );
+    let Body::DiscoveryResponse(r) = message.body else {
+        panic!("{message:?}");
+    };
+    for s in &r.service_instances {
+        assert_eq!(s.message_bindings, [XML11], "{s:?}");
+    }
+}

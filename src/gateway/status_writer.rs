@@ -37,13 +37,25 @@ impl StatusWriter for GatewayStatusWriter {
         let fits = |b: &MessageBindingKind| {
             self.bindings.contains(b) && b.only_version().is_none_or(|v| v == version)
         };
-        let binding = request
-            .accept
-            .iter()
-            .filter_map(|id| MessageBindingKind::from_id(id))
+        let accepted = || {
+            request
+                .accept
+                .iter()
+                .filter_map(|id| MessageBindingKind::from_id(id))
+        };
+        let (binding, version) = accepted()
             .find(fits)
             .or_else(|| request_binding.filter(fits))
             .or_else(|| self.bindings.iter().copied().find(fits))
+            .map(|b| (b, version))
+            // No binding here carries the requester's version (a TAXII 1.0 request to an
+            // XML 1.1 listener): a status in another version of a binding it accepts says
+            // why, where a bare HTTP 406 would not.
+            .or_else(|| {
+                accepted()
+                    .find(|b| self.bindings.contains(b))
+                    .map(|b| (b, b.only_version().unwrap_or(version)))
+            })
             .ok_or_else(|| Error::UnsupportedMessageBinding {
                 binding: request.accept.join(" "),
                 supported: self.bindings.iter().map(|b| b.id().to_owned()).collect(),
