@@ -368,31 +368,32 @@ fn changing_who_may_use_a_listener_fails_no_exchange() {
     let stop = Arc::new(AtomicBool::new(false));
     let failures: Arc<Mutex<Vec<String>>> = Arc::default();
     let rounds = Arc::new(AtomicUsize::new(0));
-    let client = {
-        let (stop, failures, rounds, url) = (
-            Arc::clone(&stop),
-            Arc::clone(&failures),
-            Arc::clone(&rounds),
-            url.clone(),
-        );
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                rounds.fetch_add(1, Ordering::Relaxed);
-                if let Err(e) = discovery_works(&url) {
-                    failures.lock().unwrap().push(e);
+    // Two clients without pauses, so that a moment without a listener is noticed.
+    let clients: Vec<_> = (0..2)
+        .map(|_| {
+            let (stop, failures, rounds, url) = (
+                Arc::clone(&stop),
+                Arc::clone(&failures),
+                Arc::clone(&rounds),
+                url.clone(),
+            );
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    rounds.fetch_add(1, Ordering::Relaxed);
+                    if let Err(e) = discovery_works(&url) {
+                        failures.lock().unwrap().push(e);
+                    }
                 }
-                std::thread::sleep(Duration::from_millis(10));
-            }
+            })
         })
-    };
-    // A Basic partner joins the anonymous one on the same listener.
+        .collect();
+    // A Basic partner joins the anonymous one on the same listener, and leaves again,
+    // three times.
     let with_basic = anonymous.replacen(
         "[[peer]]",
         "[[partner]]\nname = \"acme\"\nauth = { basic = { user = \"acme\", password_env = \"GW_TEST_RELOAD_ACME\" } }\ncollections = [\"indicators\", \"advisories\"]\n\n[[peer]]",
         1,
     );
-    std::thread::sleep(Duration::from_millis(300));
-    gateway.rewrite_routes(&with_basic);
     let acme = taxii_testkit::Account {
         username: "acme",
         password: "acme-1",
@@ -406,14 +407,20 @@ fn changing_who_may_use_a_listener_fails_no_exchange() {
                         if r.collections.iter().any(|c| c.collection_name == "advisories")))
         })
     };
-    wait_until("acme is let in", &gateway, acme_sees_advisories);
-    std::thread::sleep(Duration::from_millis(300));
-    // And leaves again: its credentials no longer give its rights.
-    gateway.rewrite_routes(&anonymous);
-    wait_until("acme is out", &gateway, || !acme_sees_advisories());
-    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..3 {
+        std::thread::sleep(Duration::from_millis(200));
+        gateway.rewrite_routes(&with_basic);
+        wait_until("acme is let in", &gateway, acme_sees_advisories);
+        std::thread::sleep(Duration::from_millis(200));
+        // Its credentials no longer give its rights.
+        gateway.rewrite_routes(&anonymous);
+        wait_until("acme is out", &gateway, || !acme_sees_advisories());
+    }
+    std::thread::sleep(Duration::from_millis(200));
     stop.store(true, Ordering::Relaxed);
-    client.join().expect("client");
+    for client in clients {
+        client.join().expect("client");
+    }
     let failures = failures.lock().unwrap();
     assert!(
         failures.is_empty(),
