@@ -129,6 +129,23 @@ fn every_answer_validates_against_the_taxii_schemas() {
         );
     }
 
+    // One push naming two destinations at two peers (OpenTAXII and the hub): both get it.
+    let both = format!(
+        r#"<taxii_11:Inbox_Message {NS11} message_id="300"><taxii_11:Destination_Collection_Name>remote-a</taxii_11:Destination_Collection_Name><taxii_11:Destination_Collection_Name>local</taxii_11:Destination_Collection_Name><taxii_11:Content_Block><taxii_11:Content_Binding binding_id="{STIX111}"/><taxii_11:Content>{}</taxii_11:Content></taxii_11:Content_Block></taxii_11:Inbox_Message>"#,
+        stix_package("two-destinations")
+    );
+    let (_, m) = exchange(&gateway, &url, XML11, SERVICES11, me, &both);
+    assert!(
+        matches!(&m.body, Body::StatusMessage(s) if s.status_type == StatusType::Success),
+        "{m:?}"
+    );
+    let at_opentaxii = server
+        .poll_11(taxii_testkit::HARNESS_ACCOUNT, "collection-a")
+        .expect("poll OpenTAXII");
+    assert!(at_opentaxii
+        .iter()
+        .any(|b| b.content.contains("two-destinations")));
+
     let mut labelled: Vec<(String, Vec<u8>)> = Vec::new();
     let mut ask =
         |label: &str, binding: &str, services: &str, account: Option<Account>, body: &str| {
@@ -197,7 +214,7 @@ fn every_answer_validates_against_the_taxii_schemas() {
         &poll10("remote-a"),
     );
     match &merged.body {
-        Body::PollResponse(r) => assert_eq!(r.content_blocks.len(), 7, "{r:?}"),
+        Body::PollResponse(r) => assert_eq!(r.content_blocks.len(), 8, "{r:?}"),
         other => panic!("{other:?}"),
     }
     ask("poll 1.1 (hub)", XML11, SERVICES11, me, &poll11("local"));
