@@ -527,6 +527,40 @@ fn opentaxii_error_statuses_arrive_intact() {
         !format!("{s:?}").contains("collection-"),
         "OpenTAXII's collection names leaked in the status: {s:?}"
     );
+    // The same refusals to a TAXII 1.0 partner (destination named by the URL), in 1.0 terms
+    // and schema-valid.
+    let inbox10 = format!(
+        r#"<taxii:Inbox_Message xmlns:taxii="http://taxii.mitre.org/messages/taxii_xml_binding-1" message_id="11"><taxii:Content_Block><taxii:Content_Binding>{STIX111}</taxii:Content_Binding><taxii:Content>{}</taxii:Content></taxii:Content_Block></taxii:Inbox_Message>"#,
+        stix_package("refused-10")
+    );
+    let mut bodies = Vec::new();
+    for (collection, expected) in [("read-only", "UNAUTHORIZED"), ("undirected", "FAILURE")] {
+        let answer = post_taxii(
+            &format!("{base}/inbox/{collection}"),
+            XML10,
+            SERVICES10,
+            None,
+            &inbox10,
+        )
+        .expect("post");
+        let message = answer.message().expect("a TAXII 1.0 answer");
+        let taxii_core::Body::StatusMessage(s) = &message.body else {
+            panic!("{message:?}");
+        };
+        assert_eq!(
+            s.status_type.to_string(),
+            expected,
+            "1.0 {collection}: {s:?}"
+        );
+        assert!(
+            !format!("{s:?}").contains("collection-"),
+            "1.0 {collection}: remote names leaked: {s:?}"
+        );
+        bodies.push(answer.body);
+    }
+    let verdicts =
+        taxii_testkit::libtaxii_validate_all(&bodies.iter().map(Vec::as_slice).collect::<Vec<_>>());
+    assert!(verdicts.iter().all(|v| v.valid), "{verdicts:?}");
     // The peer passwords never appear in the logs.
     let logs = gateway.logs();
     assert!(

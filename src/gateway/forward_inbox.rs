@@ -27,19 +27,7 @@ pub async fn inbox(
     let targets = targets(call, inbox, outcome)?;
     let mut results = Vec::with_capacity(targets.len());
     for target in &targets {
-        // Each peer's status names its own collections: show the partner's names.
-        let result = deliver(call, request, inbox, target)
-            .await
-            .map(|mut status| {
-                rename_in_status(
-                    call,
-                    &mut status,
-                    &target.peer,
-                    &target.remote,
-                    &target.name,
-                );
-                status
-            });
+        let result = deliver(call, request, inbox, target).await;
         results.push((target, result));
     }
     if let [(_, result)] = results.as_slice() {
@@ -199,6 +187,11 @@ async fn deliver(
         Body::InboxMessage(copy),
     )
     .await?;
+    let mut answer = answer;
+    // Renamed in the peer's version, before 1.1 details are folded into a 1.0 message.
+    if let Body::StatusMessage(status) = &mut answer.body {
+        rename_in_status(call, status, &target.peer, &target.remote, &target.name);
+    }
     match convert(answer, call.version, now())?.body {
         Body::StatusMessage(s) => Ok(s),
         other => Err(Error::Unavailable {
