@@ -175,6 +175,12 @@ fn an_unreachable_peer_is_a_status_with_the_reason_within_its_timeout() {
         "the status does not say which peer failed: {s:?}"
     );
     assert!(took < Duration::from_secs(5), "took {took:?}");
+    // The reason names the peer, never its hidden address.
+    let shown = format!("{s:?}");
+    assert!(
+        !shown.contains("127.0.0.1"),
+        "the peer's address leaked: {shown}"
+    );
     // Collection information still answers, marking it unavailable.
     let info = format!(r#"<taxii_11:Collection_Information_Request {NS} message_id="4"/>"#);
     let (_, answer) = exchange(&gateway, &url, XML11, SERVICES11, None, &info);
@@ -297,6 +303,11 @@ services = ["information", "poll"]
     assert!(
         s.message.as_deref().unwrap_or_default().contains("silent"),
         "the status does not name the peer: {s:?}"
+    );
+    let shown = format!("{s:?}");
+    assert!(
+        !shown.contains(&port.to_string()),
+        "the peer's address leaked: {shown}"
     );
     assert!(
         took >= Duration::from_millis(1400) && took < Duration::from_secs(4),

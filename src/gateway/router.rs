@@ -119,8 +119,51 @@ impl Call<'_> {
                 other.message_type()
             ))),
         };
-        let body = result.unwrap_or_else(|e| Body::StatusMessage(e.to_status(self.version)));
+        let mut body = result.unwrap_or_else(|e| {
+            tracing::warn!(partner = %self.partner.name, error = %e, "answered with a failure status");
+            Body::StatusMessage(e.to_status(self.version))
+        });
+        if let Body::StatusMessage(status) = &mut body {
+            if let Some(message) = &mut status.message {
+                *message = self.hide_peer_addresses(message);
+            }
+        }
         (self.reply(request, body), outcome)
+    }
+
+    /// `text` (a failure's reason, a peer's own status text) with every address of a peer
+    /// behind the gateway replaced by the peer's name: partners never learn where peers are.
+    /// The full text is in the gateway's log.
+    pub fn hide_peer_addresses(&self, text: &str) -> String {
+        let mut needles: Vec<(String, String)> = Vec::new();
+        for peer in &self.runtime.table.peers {
+            let a = &peer.addresses;
+            let shown = format!("<peer {}>", peer.name);
+            for address in [&a.discovery, &a.collection_management, &a.poll, &a.inbox]
+                .into_iter()
+                .flatten()
+            {
+                needles.push((address.clone(), shown.clone()));
+                if let Ok(url) = url::Url::parse(address) {
+                    if let Some(host) = url.host_str() {
+                        let authority = match url.port() {
+                            Some(port) => format!("{host}:{port}"),
+                            None => host.to_owned(),
+                        };
+                        needles.push((authority, shown.clone()));
+                    }
+                }
+            }
+        }
+        // Longest first, so a URL goes before its authority.
+        needles.sort_by(|x, y| y.0.len().cmp(&x.0.len()));
+        let mut out = text.to_owned();
+        for (needle, with) in &needles {
+            if out.contains(needle.as_str()) {
+                out = out.replace(needle.as_str(), with);
+            }
+        }
+        out
     }
 
     /// A message of the partner's version answering `request`.
