@@ -156,7 +156,7 @@ impl Call<'_> {
             }
         }
         // Longest first, so a URL goes before its authority.
-        needles.sort_by(|x, y| y.0.len().cmp(&x.0.len()));
+        needles.sort_by_key(|(needle, _)| std::cmp::Reverse(needle.len()));
         let mut out = text.to_owned();
         for (needle, with) in &needles {
             if out.contains(needle.as_str()) {
