@@ -200,3 +200,59 @@ services = ["poll"]
         "a secret was printed:\n{all}"
     );
 }
+
+#[test]
+fn check_without_a_file_reads_routes_toml_in_the_working_directory() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new(env!("CARGO_BIN_EXE_taxii-gateway"))
+        .arg("check")
+        .current_dir(root)
+        .output()
+        .expect("run check");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("routes.toml"));
+    let empty = tempfile::tempdir().expect("tempdir");
+    let output = Command::new(env!("CARGO_BIN_EXE_taxii-gateway"))
+        .arg("check")
+        .current_dir(empty.path())
+        .output()
+        .expect("run check");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("routes.toml"), "{stderr}");
+}
+
+#[test]
+fn run_refuses_to_start_on_a_broken_table_and_says_why() {
+    for file in fixtures() {
+        let output = Command::new(env!("CARGO_BIN_EXE_taxii-gateway"))
+            .arg("run")
+            .arg("--routes")
+            .arg(&file)
+            .env_remove(UNSET)
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{}: {stderr}",
+            file.display()
+        );
+        assert!(
+            String::from_utf8_lossy(&output.stdout).trim().is_empty(),
+            "{}: listened anyway",
+            file.display()
+        );
+        for e in annotations(&file) {
+            assert!(
+                stderr.contains(&format!("{}:{}:", file.display(), e.line))
+                    && stderr.contains(&e.text),
+                "{}: run does not report line {} {:?}:\n{stderr}",
+                file.display(),
+                e.line,
+                e.text
+            );
+        }
+    }
+}
