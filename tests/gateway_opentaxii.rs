@@ -291,6 +291,39 @@ fn pushes_land_in_opentaxii_and_poll_back_in_parts_in_11_and_merged_in_10() {
         .expect("OpenTAXII polled directly");
     assert_eq!(held.len(), 12, "OpenTAXII holds: {held:?}");
 
+    // A time window passes through: from the 8th label on (exclusive), 4 blocks remain,
+    // in 1.1 and in 1.0.
+    let mut labels: Vec<String> = held.iter().filter_map(|b| b.timestamp.clone()).collect();
+    labels.sort();
+    assert_eq!(labels.len(), 12, "{held:?}");
+    let windowed = cabby(
+        "taxii-poll",
+        gateway.port("public"),
+        "/taxii/poll",
+        None,
+        &["-c", "indicators", "--begin", &labels[7]],
+    );
+    no_cabby_error(&windowed, "windowed 1.1 poll", &gateway, &server);
+    assert!(
+        windowed.contains("4 blocks polled"),
+        "{windowed}\n{}",
+        gateway.logs()
+    );
+    let windowed10 = cabby(
+        "taxii-poll",
+        gateway.port("public"),
+        "/taxii/poll",
+        None,
+        &["-t", "1.0", "-c", "indicators", "--begin", &labels[7]],
+    );
+    no_cabby_error(&windowed10, "windowed 1.0 poll", &gateway, &server);
+    assert_eq!(
+        windowed10.matches("<stix:Title>multi-").count(),
+        4,
+        "{windowed10}\n{}",
+        gateway.logs()
+    );
+
     // 1.1 through the gateway: 5 blocks per part, so cabby follows with fulfillments.
     let port = gateway.port("public");
     let polled = cabby(
