@@ -324,3 +324,53 @@ services = ["information", "poll"]
     assert_eq!(r.collections[0].available, Some(false), "{r:?}");
     drop(silent);
 }
+
+#[test]
+fn concurrent_partners_are_all_answered_by_opentaxii() {
+    let (server, gateway) = start();
+    let url = gateway.url("public");
+    let (_, pushed) = exchange(
+        &gateway,
+        &url,
+        XML11,
+        SERVICES11,
+        None,
+        &inbox("both", "concurrent"),
+    );
+    assert!(matches!(&pushed.body, Body::StatusMessage(s) if s.status_type == StatusType::Success));
+    let poll = format!(
+        r#"<taxii_11:Poll_Request {NS} message_id="9" collection_name="both"><taxii_11:Poll_Parameters allow_asynch="false"><taxii_11:Response_Type>FULL</taxii_11:Response_Type></taxii_11:Poll_Parameters></taxii_11:Poll_Request>"#
+    );
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let (url, poll) = (url.clone(), poll.clone());
+            std::thread::spawn(move || {
+                (0..10)
+                    .map(|_| match post_taxii(&url, XML11, SERVICES11, None, &poll) {
+                        Ok(a) => match a.message() {
+                            Ok(m) => match m.body {
+                                Body::PollResponse(r) if r.content_blocks.len() == 1 => Ok(()),
+                                other => Err(format!("{other:?}")),
+                            },
+                            Err(e) => Err(e),
+                        },
+                        Err(e) => Err(e),
+                    })
+                    .filter_map(Result::err)
+                    .collect::<Vec<String>>()
+            })
+        })
+        .collect();
+    let failures: Vec<String> = threads
+        .into_iter()
+        .flat_map(|t| t.join().expect("thread"))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of 80 concurrent polls failed:\n{}\n{}\n{}",
+        failures.len(),
+        failures.join("\n"),
+        gateway.logs(),
+        server.logs()
+    );
+}
