@@ -1,13 +1,14 @@
 //! The running listeners, started, stopped and rebound to match the table in force.
 
 use super::verifier::PartnerVerifier;
-use crate::config::{ListenerProtocol, ListenerRoute, PartnerAuth, RouteTable};
+use crate::bindings::MessageBindingKind;
+use crate::config::{ListenerProtocol, ListenerRoute, RouteTable};
 use crate::gateway::{AmqpStatusWriter, GatewayStatusWriter, Router};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use taxii_amqp::{AmqpListener, AmqpListenerConfig};
-use taxii_core::{Exchange, Listener};
+use taxii_amqp::{AmqpListener, AmqpListenerConfig, StatusRequest, StatusWriter};
+use taxii_core::{Body, Envelope, Error, Exchange, Listener, StatusType, Version};
 use taxii_http::{ClientCertificates, HttpListener, HttpListenerConfig, TlsServerSettings};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -50,7 +51,7 @@ impl Listeners {
         let wanted: HashMap<&str, (&ListenerRoute, String)> = table
             .listeners
             .iter()
-            .map(|l| (l.name.as_str(), (l, spec(table, l))))
+            .map(|l| (l.name.as_str(), (l, spec(l))))
             .collect();
         let gone: Vec<String> = self
             .running
@@ -71,7 +72,7 @@ impl Listeners {
             if self.running.contains_key(name) {
                 continue;
             }
-            match self.start(table, route) {
+            match self.start(route) {
                 Ok((url, stop, task)) => {
                     tracing::info!(listener = %name, %url, "listening");
                     self.running.insert(
@@ -96,7 +97,6 @@ impl Listeners {
 
     fn start(
         &self,
-        table: &RouteTable,
         route: &ListenerRoute,
     ) -> Result<(String, CancellationToken, JoinHandle<()>), String> {
         let (bind, path, tls) = match &route.protocol {
@@ -118,14 +118,12 @@ impl Listeners {
         config.max_body_bytes = route.max_body_bytes as u64;
         config.header_read_timeout = route.header_timeout;
         config.max_connections = route.max_connections;
-        let (basic, anonymous) = auth_kinds(table, &route.name);
-        if basic {
-            config.basic = Some(Arc::new(PartnerVerifier {
-                router: Arc::clone(&self.router),
-                listener: route.name.clone(),
-            }));
-            config.allow_anonymous = anonymous;
-        }
+        // Who may connect is asked of the table in force per request, so changes to the
+        // partners never restart the listener.
+        config.basic = Some(Arc::new(PartnerVerifier {
+            router: Arc::clone(&self.router),
+            listener: route.name.clone(),
+        }));
         if let Some(tls) = tls {
             let mut settings = TlsServerSettings::from_files(&tls.cert_file, &tls.key_file)
                 .map_err(|e| e.to_string())?;
@@ -171,14 +169,21 @@ impl Listeners {
         config.credentials = credentials;
         config.prefetch = prefetch;
         config.max_body = route.max_body_bytes as u64;
-        let writer = Arc::new(AmqpStatusWriter {
-            bindings: route.message_bindings.clone(),
+        let refused = RefusedAnswers::default();
+        let writer = Arc::new(AmqpRefusalWriter {
+            refused: refused.clone(),
+            fallback: AmqpStatusWriter {
+                bindings: route.message_bindings.clone(),
+            },
         });
         let listener = AmqpListener::new(config)
             .map_err(|e| e.to_string())?
             .with_status_writer(writer);
         let stop = CancellationToken::new();
-        let handler: Arc<dyn Exchange> = Arc::clone(&self.router) as Arc<dyn Exchange>;
+        let handler: Arc<dyn Exchange> = Arc::new(AmqpHandler {
+            router: Arc::clone(&self.router),
+            refused,
+        });
         let token = stop.clone();
         let name = route.name.clone();
         let task = tokio::spawn(async move {
@@ -202,20 +207,103 @@ impl Listeners {
     }
 }
 
-/// Whether the listener has Basic partners, and an anonymous one.
-fn auth_kinds(table: &RouteTable, listener: &str) -> (bool, bool) {
-    let partners = table
-        .partners
-        .iter()
-        .filter(|p| p.may_use_listener(listener));
-    partners.fold((false, false), |(basic, anonymous), p| match p.auth {
-        PartnerAuth::Basic { .. } => (true, anonymous),
-        PartnerAuth::Anonymous => (basic, true),
-        _ => (basic, anonymous),
-    })
+/// A listener's identity: its settings (a change restarts it).
+fn spec(route: &ListenerRoute) -> String {
+    format!("{route:?}")
 }
 
-/// A listener's identity: its settings and how its partners authenticate.
-fn spec(table: &RouteTable, route: &ListenerRoute) -> String {
-    format!("{route:?} {:?}", auth_kinds(table, &route.name))
+/// The router as an AMQP listener's handler. The router answers every failure with a
+/// Status Message (`Ok`), as HTTP needs; the AMQP listener settles a delivery by whether
+/// the handler returned `Err` (README §6): an `Ok` one-way message is acked, so a refused
+/// or failed one-way Inbox message would be dropped without a trace, and a request the
+/// gateway found malformed would be acked instead of dead-lettered. So every non-SUCCESS
+/// Status Message becomes an `Err` with the same status type; the answer itself is kept in
+/// `refused`, and [`AmqpRefusalWriter`] sends it unchanged to a requester (same
+/// `in_response_to`, message and details).
+struct AmqpHandler {
+    router: Arc<Router>,
+    refused: RefusedAnswers,
+}
+
+/// Failure answers waiting for the listener's status writer, by key. One-way messages have
+/// no reply, so their entries are never taken: entries older than a minute are dropped.
+#[derive(Clone, Default)]
+struct RefusedAnswers(Arc<std::sync::Mutex<HashMap<String, (std::time::Instant, Envelope)>>>);
+
+const REFUSED_KEY: &str = " answer #";
+
+impl RefusedAnswers {
+    fn keep(&self, answer: Envelope) -> String {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let key = NEXT
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            .to_string();
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let now = std::time::Instant::now();
+        map.retain(|_, (at, _)| now.duration_since(*at) < Duration::from_secs(60));
+        map.insert(key.clone(), (now, answer));
+        key
+    }
+
+    fn take(&self, error: &Error) -> Option<Envelope> {
+        let Error::Inexpressible(e) = error else {
+            return None;
+        };
+        let (_, key) = e.target.split_once(REFUSED_KEY)?;
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(key).map(|(_, answer)| answer)
+    }
+}
+
+#[async_trait::async_trait]
+impl Exchange for AmqpHandler {
+    async fn exchange(&self, request: Envelope) -> Result<Envelope, Error> {
+        let answer = self.router.exchange(request).await?;
+        let Some(status) = failure_status(&answer) else {
+            return Ok(answer);
+        };
+        // Logged by the listener as "FAILURE answer #7 cannot express success (reason)".
+        let what = format!(
+            "success ({})",
+            status.message.as_deref().unwrap_or("no message")
+        );
+        let key = self.refused.keep(answer);
+        Err(Error::Inexpressible(taxii_core::Inexpressible {
+            target: format!("{}{REFUSED_KEY}{key}", status.status_type),
+            what,
+            status: status.status_type,
+        }))
+    }
+}
+
+/// The Status Message of `answer` when it is one saying something other than SUCCESS.
+fn failure_status(answer: &Envelope) -> Option<taxii_core::StatusMessage> {
+    // Only a Status Message can be a failure: skip decoding everything else (poll
+    // responses may be large). Both bindings name the type near the start.
+    let head = &answer.body[..answer.body.len().min(512)];
+    if !head.windows(14).any(|w| w == b"Status_Message") {
+        return None;
+    }
+    let binding = MessageBindingKind::from_id(&answer.message_binding)?;
+    let version = Version::from_services_id(&answer.services)?;
+    match binding.decode(&answer.body, version).ok()?.body {
+        Body::StatusMessage(s) if s.status_type != StatusType::Success => Some(s),
+        _ => None,
+    }
+}
+
+/// Answers a request with the gateway's own failure answer when the listener asks for the
+/// status of an [`AmqpHandler`] refusal, else writes one as [`AmqpStatusWriter`] does.
+struct AmqpRefusalWriter {
+    refused: RefusedAnswers,
+    fallback: AmqpStatusWriter,
+}
+
+impl StatusWriter for AmqpRefusalWriter {
+    fn write_status(&self, request: StatusRequest<'_>) -> Result<Envelope, Error> {
+        match self.refused.take(request.error) {
+            Some(answer) => Ok(answer),
+            None => self.fallback.write_status(request),
+        }
+    }
 }

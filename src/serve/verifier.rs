@@ -1,5 +1,6 @@
 //! HTTP Basic passwords checked against the partners of the table in force, so a reload
-//! that changes a password takes effect at once.
+//! that changes a password, or adds or removes Basic or anonymous partners, takes effect
+//! at once without restarting the listener.
 
 use crate::config::PartnerAuth;
 use crate::gateway::Router;
@@ -26,5 +27,14 @@ impl BasicVerifier for PartnerVerifier {
                 } => u == user && secret.matches(password),
                 _ => false,
             })
+    }
+
+    fn allows_anonymous(&self) -> bool {
+        let runtime = self.router.runtime();
+        runtime
+            .table
+            .partners
+            .iter()
+            .any(|p| p.may_use_listener(&self.listener) && p.auth == PartnerAuth::Anonymous)
     }
 }

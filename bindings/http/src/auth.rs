@@ -11,6 +11,14 @@ use taxii_core::Identity;
 pub trait BasicVerifier: Send + Sync {
     /// Whether `password` is right for `user`.
     fn verify(&self, user: &str, password: &str) -> bool;
+
+    /// Whether a request without credentials may pass, as `Identity::Anonymous`, at this
+    /// moment (asked per request, so a verifier backed by a reloadable table can change its
+    /// mind without the listener restarting). Either this or
+    /// `HttpListenerConfig::allow_anonymous` lets such requests through.
+    fn allows_anonymous(&self) -> bool {
+        false
+    }
 }
 
 /// A fixed set of user/password pairs.

@@ -170,7 +170,9 @@ fn authenticate(info: &ConnectionInfo, headers: &http::HeaderMap) -> Result<Iden
     let Some(value) = headers.get(AUTHORIZATION) else {
         return match info.certificate {
             Some(_) => Ok(fallback),
-            None if config.allow_anonymous => Ok(Identity::Anonymous),
+            None if config.allow_anonymous || verifier.allows_anonymous() => {
+                Ok(Identity::Anonymous)
+            }
             None => Err(unauthorized(
                 "this service requires HTTP Basic credentials (or a client certificate)".into(),
             )),
