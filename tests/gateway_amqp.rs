@@ -57,6 +57,7 @@ services = ["poll", "inbox"]
 
 fn cabby_through_a_json_community(services: &str, version: &str) {
     require_rabbitmq();
+    let _broker = broker_lock_shared();
     let poll_queue = unique("community.poll");
     let inbox_queue = unique("community.inbox");
     let _cleanup = Queues::new(&[&poll_queue, &inbox_queue]);
@@ -302,6 +303,7 @@ fn status(message: &taxii_core::Message) -> Option<&taxii_core::StatusMessage> {
 #[test]
 fn a_pika_partner_reaches_opentaxii_through_the_gateways_amqp_listener() {
     require_rabbitmq();
+    let _broker = broker_lock_shared();
     let server = OpenTaxii::start();
     let queue = unique("gateway.listener");
     let _cleanup = Queues::new(&[&queue]);
@@ -429,6 +431,7 @@ fn a_pika_partner_reaches_opentaxii_through_the_gateways_amqp_listener() {
 #[test]
 fn the_amqp_listener_refuses_bad_messages_dead_letters_them_and_keeps_consuming() {
     require_rabbitmq();
+    let _broker = broker_lock_shared();
     let server = OpenTaxii::start();
     let queue = unique("gateway.refusals");
     let _cleanup = Queues::new(&[&queue]);

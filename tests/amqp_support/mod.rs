@@ -29,6 +29,34 @@ pub fn unique(what: &str) -> String {
     )
 }
 
+/// The lock between tests that stop the broker (exclusive) and tests that need it up
+/// (shared): a file lock, so it holds across test binaries and concurrent `cargo test`s.
+pub struct BrokerLock(std::fs::File);
+
+fn broker_lock_file() -> std::fs::File {
+    let path = std::env::temp_dir().join("taxii-gateway-amqp-broker.lock");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("cannot open the broker lock {}: {e}", path.display()))
+}
+
+/// Held while a test stops and starts the broker.
+pub fn broker_lock_exclusive() -> BrokerLock {
+    let file = broker_lock_file();
+    file.lock().expect("lock the broker lock");
+    BrokerLock(file)
+}
+
+/// Held while a test needs the broker up.
+pub fn broker_lock_shared() -> BrokerLock {
+    let file = broker_lock_file();
+    file.lock_shared().expect("lock the broker lock (shared)");
+    BrokerLock(file)
+}
+
 /// Queues (with their `.dead` queue and `.dlx` exchange) deleted on drop, also when the
 /// test fails.
 pub struct Queues(pub Vec<String>);

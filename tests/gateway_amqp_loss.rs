@@ -1,0 +1,243 @@
+//! Issue 6 loss test through the gateway binary: AMQP partners (pika; one one-way, one
+//! request/response) send Inbox messages to the gateway's AMQP listener, which files them
+//! in the built-in hub (durable store), while the broker application is stopped and
+//! started twice and the gateway is killed (`kill -9`) and restarted on the same data dir.
+//! Every message must be in the hub at least once (counted by the unique id in its
+//! content, polled back through the gateway's HTTP listener), and every partner must have
+//! had an honest answer for each message: SUCCESS (request/response) or the broker's
+//! confirm (one-way), else an error or timeout it saw and retried.
+//!
+//! `GW_AMQP_LOSS_MESSAGES` sets the number of messages (default 10,000).
+
+#[path = "amqp_support/mod.rs"]
+mod amqp_support;
+mod common;
+
+use amqp_support::*;
+use common::*;
+use std::collections::HashSet;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use taxii_core::Body;
+use taxii_testkit::serde_json::{self, Value};
+use taxii_testkit::{peer_script_command, require_rabbitmq};
+
+fn rabbitmqctl(action: &str) {
+    let output = Command::new("rabbitmqctl")
+        .arg(action)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run rabbitmqctl {action} (is RabbitMQ installed?): {e}")
+        });
+    assert!(
+        output.status.success(),
+        "rabbitmqctl {action} failed (the test needs rabbitmqctl rights on the local node): {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Restarts the broker application if the test panics while it is stopped.
+struct BrokerGuard;
+
+impl Drop for BrokerGuard {
+    fn drop(&mut self) {
+        let _ = Command::new("rabbitmqctl").arg("start_app").output();
+    }
+}
+
+fn routes(data_dir: &std::path::Path, queue: &str) -> String {
+    format!(
+        r#"
+[hub]
+data_dir = "{}"
+part_size = 100000
+
+[[listener]]
+name = "bus"
+protocol = "amqp"
+url = "{BROKER_URL}"
+queue = "{queue}"
+prefetch = 64
+message_bindings = ["xml11"]
+
+[[listener]]
+name = "public"
+protocol = "http"
+bind = "127.0.0.1:0"
+path = "/taxii"
+
+[[partner]]
+name = "guest"
+auth = "anonymous"
+collections = ["*"]
+
+[[peer]]
+name = "hub"
+protocol = "local"
+
+[[collection]]
+name = "loss"
+peer = "hub"
+"#,
+        data_dir.display()
+    )
+}
+
+fn spawn_partner(queue: &str, mode: &str, first: usize, count: usize) -> Child {
+    let mut command = peer_script_command("amqp_loss_partner.py");
+    command
+        .args([
+            queue,
+            mode,
+            &first.to_string(),
+            &count.to_string(),
+            "loss",
+            "900",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    command.spawn().expect("start amqp_loss_partner.py")
+}
+
+fn partner_report(child: Child) -> Value {
+    let output = child.wait_with_output().expect("partner output");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(stdout.lines().last().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("amqp_loss_partner.py printed no report ({e}): {stdout}"))
+}
+
+/// The distinct `loss-N` ids in the hub's collection, and the number of blocks, polled
+/// over HTTP (TAXII 1.1, one part).
+fn hub_ids(gateway: &Gateway) -> (HashSet<usize>, usize) {
+    let ns = r#"xmlns:taxii_11="http://taxii.mitre.org/messages/taxii_xml_binding-1.1""#;
+    let poll = format!(
+        r#"<taxii_11:Poll_Request {ns} message_id="1" collection_name="loss"><taxii_11:Poll_Parameters allow_asynch="false"><taxii_11:Response_Type>FULL</taxii_11:Response_Type></taxii_11:Poll_Parameters></taxii_11:Poll_Request>"#
+    );
+    let (_, message) = exchange(
+        gateway,
+        &format!("{}/poll", gateway.url("public")),
+        XML11,
+        SERVICES11,
+        None,
+        &poll,
+    );
+    let Body::PollResponse(p) = &message.body else {
+        panic!("the hub's poll answered {message:?}\n{}", gateway.logs());
+    };
+    assert!(!p.more, "the poll came in more than one part");
+    let mut ids = HashSet::new();
+    for block in &p.content_blocks {
+        let text = String::from_utf8_lossy(&block.content.bytes);
+        let id = text
+            .split("id=\"loss-")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("a block without an id: {text}"));
+        ids.insert(id);
+    }
+    (ids, p.content_blocks.len())
+}
+
+#[test]
+fn every_inbox_message_from_amqp_partners_reaches_the_hub_across_broker_and_gateway_restarts() {
+    require_rabbitmq();
+    let _lock = broker_lock_exclusive();
+    let messages: usize = std::env::var("GW_AMQP_LOSS_MESSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let data = tempfile::tempdir().expect("hub data dir");
+    let queue = unique("gateway.loss");
+    let _cleanup = Queues::new(&[&queue]);
+    let routes = routes(data.path(), &queue);
+    let started = Instant::now();
+    let mut gateway = Gateway::start(&routes);
+    // The listener declares its queue: wait for it before the partners publish.
+    assert!(
+        gateway.wait_for_log("consuming", 0, Duration::from_secs(20)),
+        "the AMQP listener did not start consuming:\n{}",
+        gateway.logs()
+    );
+    let half = messages / 2;
+    let one_way = spawn_partner(&queue, "oneway", 0, half);
+    let request = spawn_partner(&queue, "request", half, messages - half);
+
+    let _broker = BrokerGuard;
+    let mut events = Vec::new();
+    let mut event =
+        |what: &str| events.push(format!("{:>6.1}s {what}", started.elapsed().as_secs_f64()));
+    std::thread::sleep(Duration::from_secs(4));
+    event("rabbitmqctl stop_app");
+    rabbitmqctl("stop_app");
+    std::thread::sleep(Duration::from_secs(3));
+    rabbitmqctl("start_app");
+    event("rabbitmqctl start_app done");
+    std::thread::sleep(Duration::from_secs(5));
+    event("kill -9 the gateway");
+    gateway.signal("KILL");
+    drop(gateway);
+    std::thread::sleep(Duration::from_secs(1));
+    gateway = Gateway::start(&routes);
+    event("gateway restarted on the same data dir");
+    std::thread::sleep(Duration::from_secs(5));
+    event("rabbitmqctl stop_app");
+    rabbitmqctl("stop_app");
+    std::thread::sleep(Duration::from_secs(2));
+    rabbitmqctl("start_app");
+    event("rabbitmqctl start_app done");
+
+    let one_way = partner_report(one_way);
+    event("one-way partner finished");
+    let request = partner_report(request);
+    event("request/response partner finished");
+
+    // Let the listener drain what the one-way partner left in the queue.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut last = (HashSet::new(), 0);
+    while Instant::now() < deadline {
+        let (ready, _) = count(&queue);
+        last = hub_ids(&gateway);
+        if ready == 0 && last.0.len() >= messages {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    event("hub polled");
+    let (ids, blocks) = last;
+    let missing: Vec<usize> = (0..messages).filter(|n| !ids.contains(n)).collect();
+    let dead = count(&format!("{queue}.dead")).0;
+    let report = format!(
+        "{messages} messages in {:.1}s; hub: {} distinct, {blocks} blocks ({} duplicates); \
+         dead letters: {dead}\none-way partner: {one_way}\nrequest/response partner: {request}\n{}",
+        started.elapsed().as_secs_f64(),
+        ids.len(),
+        blocks - ids.len(),
+        events.join("\n")
+    );
+    println!("{report}");
+    assert!(
+        missing.is_empty(),
+        "{} messages never reached the hub (first: {:?})\n{report}\n{}",
+        missing.len(),
+        &missing[..missing.len().min(20)],
+        gateway.logs()
+    );
+    for (partner, sent) in [(&one_way, half), (&request, messages - half)] {
+        assert_eq!(
+            partner["delivered"].as_u64(),
+            Some(sent as u64),
+            "a partner did not get an honest answer for every message: {partner}\n{report}"
+        );
+        assert_eq!(partner["undelivered_count"].as_u64(), Some(0), "{partner}");
+    }
+    // The disruptions were real: the partners saw them and retried.
+    let observed = |p: &Value| p["observed"].as_object().map_or(0, |o| o.len());
+    assert!(
+        observed(&one_way) + observed(&request) > 0,
+        "no partner noticed the broker restarts: the test disrupted nothing\n{report}"
+    );
+    assert_eq!(dead, 0, "messages were dead-lettered\n{report}");
+}
