@@ -175,15 +175,69 @@ fn start_hub(dir: &Path, part_size: usize) -> (Target, Killed) {
     (target, child)
 }
 
-fn opentaxii_target(server: &OpenTaxii) -> Target {
+/// How the client proves it is the harness account to OpenTAXII.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum OtAuth {
+    /// A JWT from `POST /management/auth`, sent as `Authorization: Bearer`: OpenTAXII only
+    /// checks its signature per request.
+    Bearer,
+    /// HTTP Basic on every request: OpenTAXII checks the password (werkzeug PBKDF2) each
+    /// time.
+    Basic,
+}
+
+async fn opentaxii_target(server: &OpenTaxii, auth: OtAuth) -> Result<Target, String> {
     let credentials = format!("{}:{}", HARNESS_ACCOUNT.username, HARNESS_ACCOUNT.password);
-    Target {
+    let authorization = match auth {
+        OtAuth::Basic => format!("Basic {}", base64(credentials.as_bytes())),
+        OtAuth::Bearer => format!("Bearer {}", opentaxii_token(server.address()).await?),
+    };
+    Ok(Target {
         name: "OpenTAXII",
         addr: server.address(),
         inbox: OpenTaxii::INBOX.into(),
         poll: OpenTaxii::POLL.into(),
-        authorization: Some(format!("Basic {}", base64(credentials.as_bytes()))),
-    }
+        authorization: Some(authorization),
+    })
+}
+
+/// The harness account's JWT from OpenTAXII's `POST /management/auth`.
+async fn opentaxii_token(addr: SocketAddr) -> Result<String, String> {
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(|e| e.to_string())?;
+    tokio::spawn(connection);
+    let body = taxii_testkit::serde_json::json!({
+        "username": HARNESS_ACCOUNT.username,
+        "password": HARNESS_ACCOUNT.password,
+    })
+    .to_string();
+    let request = hyper::Request::post("/management/auth")
+        .header("host", addr.to_string())
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body)))
+        .map_err(|e| e.to_string())?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    let answer: taxii_testkit::serde_json::Value = taxii_testkit::serde_json::from_slice(&bytes)
+        .map_err(|e| format!("OpenTAXII /management/auth: HTTP {status}: {e}"))?;
+    answer["token"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("OpenTAXII /management/auth gave no token: HTTP {status} {answer}"))
 }
 
 fn wait_for_port(addr: SocketAddr, dir: &Path) {
@@ -309,6 +363,9 @@ fn package_id(n: usize) -> String {
     format!("bench:Package-{n:08}")
 }
 
+/// Encoded Inbox Messages, each with its block count.
+type Messages = Arc<Vec<(usize, Bytes)>>;
+
 /// `blocks` blocks in Inbox Messages of `per_message` blocks, XML 1.1, encoded once.
 fn inbox_messages(blocks: usize, per_message: usize) -> Vec<(usize, Bytes)> {
     let binding = XmlBinding::v11();
@@ -389,7 +446,7 @@ impl Rate {
 /// acknowledged.
 async fn push(
     target: &Target,
-    messages: &Arc<Vec<(usize, Bytes)>>,
+    messages: &Messages,
     clients: usize,
     deadline: Option<Instant>,
 ) -> Result<(Rate, usize), String> {
@@ -580,7 +637,8 @@ fn expected_ids(messages: &[(usize, Bytes)], sent: usize) -> HashSet<String> {
 }
 
 async fn scenario(
-    messages: &Arc<Vec<(usize, Bytes)>>,
+    messages: &Messages,
+    auth: OtAuth,
     clients: usize,
     opentaxii_budget: Option<Duration>,
     with_default_part: bool,
@@ -593,7 +651,7 @@ async fn scenario(
     let server = tokio::task::spawn_blocking(OpenTaxii::start)
         .await
         .map_err(|e| e.to_string())?;
-    let ot = opentaxii_target(&server);
+    let ot = opentaxii_target(&server, auth).await?;
     let all = messages.len();
     let fail = |e: String| format!("{e}\nOpenTAXII's log:\n{}", server.logs());
 
@@ -660,16 +718,16 @@ struct Row {
 fn print_table(title: &str, rows: &[Row]) {
     println!("\n{title}");
     println!(
-        "{:<34} {:>9} {:>11} {:>12} {:>9} {:>11} {:>12} {:>9}",
+        "{:<48} {:>9} {:>11} {:>12} {:>9} {:>11} {:>12} {:>9}",
         "", "hub", "hub", "hub", "OT", "OT", "OT", "ratio"
     );
     println!(
-        "{:<34} {:>9} {:>11} {:>12} {:>9} {:>11} {:>12} {:>9}",
+        "{:<48} {:>9} {:>11} {:>12} {:>9} {:>11} {:>12} {:>9}",
         "scenario", "blocks", "msgs/s", "blocks/s", "blocks", "msgs/s", "blocks/s", "hub/OT"
     );
     for r in rows {
         println!(
-            "{:<34} {:>9} {:>11.1} {:>12.1} {:>9} {:>11.2} {:>12.1} {:>8.1}x {}",
+            "{:<48} {:>9} {:>11.1} {:>12.1} {:>9} {:>11.2} {:>12.1} {:>8.1}x {}",
             r.label,
             r.hub.blocks,
             r.hub.msgs_per_s(),
@@ -735,33 +793,25 @@ fn rows_of(label: &str, outcomes: &[Outcome], capped: bool) -> (Row, Row, Option
     (inbox, poll, default_part)
 }
 
-#[tokio::main]
-async fn main() {
-    let o = options();
-    println!(
-        "hub_vs_opentaxii: {} clients, {} rounds for 1,000 blocks, {} blocks once; OpenTAXII's big leg capped at ~{} s",
-        o.clients,
-        o.rounds,
-        o.big,
-        o.budget.as_secs()
-    );
-    let small_1 = Arc::new(inbox_messages(1_000, 1));
-    let small_10 = Arc::new(inbox_messages(1_000, 10));
-    let mut inbox_rows = Vec::new();
-    let mut poll_rows = Vec::new();
-
-    let mut outcomes_1 = Vec::new();
-    let mut outcomes_10 = Vec::new();
-    for round in 1..=o.rounds {
-        for (per, messages, outcomes) in [
-            (1, &small_1, &mut outcomes_1),
-            (10, &small_10, &mut outcomes_10),
-        ] {
-            let outcome = scenario(messages, o.clients, None, true)
+/// Runs `runs` rounds of each (label, messages) scenario, alternating between them, and
+/// adds their rows.
+async fn small_scenarios(
+    scenarios: &[(&str, &Messages)],
+    auth: OtAuth,
+    runs: usize,
+    clients: usize,
+    inbox_rows: &mut Vec<Row>,
+    poll_rows: &mut Vec<Row>,
+) {
+    let mut outcomes: Vec<Vec<Outcome>> = scenarios.iter().map(|_| Vec::new()).collect();
+    let with_default_part = auth == OtAuth::Bearer;
+    for round in 1..=runs {
+        for ((label, messages), outcomes) in scenarios.iter().zip(&mut outcomes) {
+            let outcome = scenario(messages, auth, clients, None, with_default_part)
                 .await
-                .unwrap_or_else(|e| panic!("1,000 blocks, {per}/msg, round {round}: {e}"));
+                .unwrap_or_else(|e| panic!("{label}, OT {auth:?}, round {round}: {e}"));
             println!(
-                "round {round}, 1,000 blocks at {per}/msg: inbox hub {:.0} vs OT {:.0} blocks/s; poll hub {:.0} vs OT {:.0} blocks/s",
+                "round {round}, {label}, OT {auth:?}: inbox hub {:.0} vs OT {:.1} blocks/s; poll hub {:.0} vs OT {:.1} blocks/s",
                 outcome.hub.inbox.blocks_per_s(),
                 outcome.opentaxii.inbox.blocks_per_s(),
                 outcome.hub.poll.blocks_per_s(),
@@ -770,19 +820,59 @@ async fn main() {
             outcomes.push(outcome);
         }
     }
-    for (label, outcomes) in [
-        ("1,000 blocks, 1 block/msg", &outcomes_1),
-        ("1,000 blocks, 10 blocks/msg", &outcomes_10),
-    ] {
-        let (inbox, poll, default_part) = rows_of(label, outcomes, false);
+    for ((label, _), outcomes) in scenarios.iter().zip(&outcomes) {
+        let label = match auth {
+            OtAuth::Bearer => label.to_string(),
+            OtAuth::Basic => format!("{label}, OT Basic"),
+        };
+        let (inbox, poll, default_part) = rows_of(&label, outcomes, false);
         inbox_rows.push(inbox);
         poll_rows.push(poll);
         poll_rows.extend(default_part);
     }
+}
+
+#[tokio::main]
+async fn main() {
+    let o = options();
+    println!(
+        "hub_vs_opentaxii: {} clients; 1,000 blocks: {} rounds (OT with a Bearer token) + 1 round (OT with Basic auth); {} blocks once, OpenTAXII's leg capped at ~{} s",
+        o.clients,
+        o.rounds,
+        o.big,
+        o.budget.as_secs()
+    );
+    let small_1 = Arc::new(inbox_messages(1_000, 1));
+    let small_10 = Arc::new(inbox_messages(1_000, 10));
+    let small = [
+        ("1,000 blocks, 1 block/msg", &small_1),
+        ("1,000 blocks, 10 blocks/msg", &small_10),
+    ];
+    let mut inbox_rows = Vec::new();
+    let mut poll_rows = Vec::new();
+    let clients = o.clients;
+    small_scenarios(
+        &small,
+        OtAuth::Bearer,
+        o.rounds,
+        clients,
+        &mut inbox_rows,
+        &mut poll_rows,
+    )
+    .await;
+    small_scenarios(
+        &small,
+        OtAuth::Basic,
+        1,
+        clients,
+        &mut inbox_rows,
+        &mut poll_rows,
+    )
+    .await;
 
     let big = Arc::new(inbox_messages(o.big, 10));
     let label = format!("{} blocks, 10 blocks/msg", o.big);
-    let outcome = scenario(&big, o.clients, Some(o.budget), true)
+    let outcome = scenario(&big, OtAuth::Bearer, clients, Some(o.budget), true)
         .await
         .unwrap_or_else(|e| panic!("{label}: {e}"));
     let (inbox, poll, default_part) = rows_of(&label, &[outcome], true);
@@ -791,18 +881,17 @@ async fn main() {
     poll_rows.extend(default_part);
 
     print_table(
-        &format!(
-            "INBOX ({} concurrent clients; msgs = Inbox Messages)",
-            o.clients
-        ),
+        &format!("INBOX ({clients} concurrent clients; msgs = Inbox Messages)"),
         &inbox_rows,
     );
     print_table(
         &format!(
-            "POLL (Poll Request + every part by Poll Fulfillment, {} concurrent clients; msgs = parts)",
-            o.clients
+            "POLL (Poll Request + every part by Poll Fulfillment, {clients} concurrent clients; msgs = parts)"
         ),
         &poll_rows,
     );
-    println!("\nratio = hub blocks/s / OpenTAXII blocks/s; issue 7 target: >= 20x");
+    println!(
+        "\nOT = OpenTAXII 0.9.3 (gunicorn, 2 sync workers, SQLite), with a Bearer token (JWT) unless the row says Basic."
+    );
+    println!("ratio = hub blocks/s / OpenTAXII blocks/s; issue 7 target: >= 20x");
 }
