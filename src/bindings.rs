@@ -63,8 +63,20 @@ impl MessageBindingKind {
         self.binding().decode(body, services)
     }
 
-    pub fn encode(self, message: &Message) -> Result<Vec<u8>, Error> {
-        self.binding().encode(message).map(|b: Bytes| b.to_vec())
+    /// Like [`MessageBindingKind::decode`], letting XML payloads share `body`'s memory.
+    pub fn decode_shared(self, body: &Bytes, services: Version) -> Result<Message, Error> {
+        match self {
+            MessageBindingKind::Xml10 | MessageBindingKind::Xml11
+                if self.only_version() == Some(services) =>
+            {
+                XmlBinding::new(services).decode_shared(body.clone())
+            }
+            _ => self.decode(body, services),
+        }
+    }
+
+    pub fn encode(self, message: &Message) -> Result<Bytes, Error> {
+        self.binding().encode(message)
     }
 }
 

@@ -134,7 +134,7 @@ fn run_translate(
     let result = Target::parse(to, services).and_then(|mut target| {
         target.renumber_ids = renumber_ids;
         let input = read_input(file.as_ref())?;
-        translate(&input, target)
+        translate(input, target)
     });
     match result {
         Ok(output) => match std::io::stdout().lock().write_all(&output) {

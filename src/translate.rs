@@ -51,12 +51,14 @@ impl Target {
     }
 }
 
-/// Translates one message. Errors are one line, fit for a terminal.
-pub fn translate(input: &[u8], target: Target) -> Result<Vec<u8>, String> {
-    let (source, version) = detect(input).ok_or_else(|| {
+/// Translates one message. Errors are one line, fit for a terminal. XML content is not
+/// copied out of the input, so a large message is held about twice, not three times.
+pub fn translate(input: Vec<u8>, target: Target) -> Result<bytes::Bytes, String> {
+    let input = bytes::Bytes::from(input);
+    let (source, version) = detect(&input).ok_or_else(|| {
         "input is neither a TAXII XML 1.0/1.1 message nor a CERT-EU JSON message".to_owned()
     })?;
-    let message = match source.decode(input, version) {
+    let message = match source.decode_shared(&input, version) {
         Ok(m) => m,
         // CERT-EU JSON names no version: when the guess fails, the other version may fit.
         Err(first) if source.only_version().is_none() => {
@@ -65,7 +67,9 @@ pub fn translate(input: &[u8], target: Target) -> Result<Vec<u8>, String> {
             } else {
                 Version::V10
             };
-            source.decode(input, other).map_err(|_| first.to_string())?
+            source
+                .decode(&input, other)
+                .map_err(|_| first.to_string())?
         }
         Err(e) => return Err(e.to_string()),
     };

@@ -92,7 +92,7 @@ impl StatusWriter for AmqpStatusWriter {
             .to_string();
         let status = Message::status(version, id, "0", request.error.to_status(version));
         Ok(Envelope {
-            body: binding.encode(&status)?.into(),
+            body: binding.encode(&status)?,
             message_binding: binding.id().to_owned(),
             services: version.services_id().to_owned(),
             protocol: taxii_amqp::PROTOCOL_AMQP.to_owned(),

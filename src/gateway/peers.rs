@@ -121,7 +121,7 @@ impl PeerLink {
                     Error::Internal(format!("peer {name} has no address for this service"))
                 })?;
                 let envelope = Envelope {
-                    body: binding.encode(&request)?.into(),
+                    body: binding.encode(&request)?,
                     message_binding: binding.id().to_owned(),
                     services: version.services_id().to_owned(),
                     protocol: (*protocol).to_owned(),

@@ -104,7 +104,7 @@ impl Runtime {
         let path = super::router::ServicePath::of(listener, &request.origin)?;
         let partner = authenticate::partner(&self.table, &listener.name, &request.origin.identity)?;
         let (binding, version) = negotiate::request_binding(listener, &request)?;
-        let message: Message = binding.decode(&request.body, version)?;
+        let message: Message = binding.decode_shared(&request.body, version)?;
         let endpoint = Endpoint::of(listener, &request.origin, AMQP_PROTOCOL);
         let call = Call {
             runtime: self,
@@ -133,7 +133,7 @@ impl Runtime {
             "exchange"
         );
         Ok(Envelope {
-            body: body.into(),
+            body,
             message_binding: answer.id().to_owned(),
             services: response.version.services_id().to_owned(),
             protocol: request.protocol,

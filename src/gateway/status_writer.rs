@@ -71,7 +71,7 @@ impl StatusWriter for GatewayStatusWriter {
             .to_string();
         let status = Message::status(version, id, in_response_to, error.to_status(version));
         Ok(Envelope {
-            body: binding.encode(&status)?.into(),
+            body: binding.encode(&status)?,
             message_binding: binding.id().to_owned(),
             services: version.services_id().to_owned(),
             protocol: String::new(),

@@ -125,12 +125,17 @@ fn status_details_up(
         StatusDetails::Text(t) => t,
         other => return other,
     };
+    // An empty list is no detail (1.1 has no way to write an empty list of pairs).
     let list = |name: &str| {
-        StatusDetails::Pairs(
-            text.split_whitespace()
-                .map(|v| StatusDetail::new(name, v))
-                .collect(),
-        )
+        let pairs: Vec<StatusDetail> = text
+            .split_whitespace()
+            .map(|v| StatusDetail::new(name, v))
+            .collect();
+        if pairs.is_empty() {
+            StatusDetails::None
+        } else {
+            StatusDetails::Pairs(pairs)
+        }
     };
     match status {
         StatusType::UnsupportedMessage => list(detail::SUPPORTED_BINDING),

@@ -78,7 +78,14 @@ impl XmlBinding {
 
     /// Reads one message, whatever `X-TAXII-Services` said.
     pub fn decode_message(&self, body: &[u8]) -> Result<Message, Error> {
-        decode::decode(body, self.version, self.limits).map_err(Error::from)
+        decode::decode(body, None, self.version, self.limits).map_err(Error::from)
+    }
+
+    /// Reads one message from shared bytes: payloads that need no inherited namespace
+    /// declarations become slices of `body` instead of copies (faster, and a large message
+    /// is not held twice).
+    pub fn decode_shared(&self, body: Bytes) -> Result<Message, Error> {
+        decode::decode(&body, Some(body.clone()), self.version, self.limits).map_err(Error::from)
     }
 
     /// Writes one message of this binding's version.

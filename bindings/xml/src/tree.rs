@@ -59,6 +59,9 @@ type Binding = (String, String);
 
 pub(crate) struct TreeReader<'a> {
     input: &'a [u8],
+    /// The same bytes, shared, when the caller has them so: payloads that need no added
+    /// declarations are then slices of the input instead of copies.
+    shared: Option<bytes::Bytes>,
     reader: Reader<&'a [u8]>,
     limits: Limits,
     binding: &'static str,
@@ -72,6 +75,14 @@ pub(crate) type CapturePolicy =
     fn(ns: &str, local: &str, attrs: &[(String, String)], parent: Option<&str>) -> Capture;
 
 impl<'a> TreeReader<'a> {
+    /// Payloads will be slices of `shared` (which must hold exactly the input's bytes)
+    /// wherever they can.
+    pub fn sharing(mut self, shared: bytes::Bytes) -> TreeReader<'a> {
+        debug_assert_eq!(shared.as_ref(), self.input);
+        self.shared = Some(shared);
+        self
+    }
+
     pub fn new(input: &'a [u8], limits: Limits, binding: &'static str) -> TreeReader<'a> {
         let mut reader = Reader::from_reader(input);
         let config = reader.config_mut();
@@ -80,6 +91,7 @@ impl<'a> TreeReader<'a> {
         config.expand_empty_elements = false;
         TreeReader {
             input,
+            shared: None,
             reader,
             limits,
             binding,
@@ -499,16 +511,26 @@ impl<'a> TreeReader<'a> {
             .map_or(lead, |p| p + 1);
         let (from, raw) = (from + lead, &raw[lead..tail]);
         let scope = effective_scope(&self.scope);
+        let needed = |top: &Top, prefix: &str, uri: &str| {
+            !(top.declares.iter().any(|d| d == prefix)
+                || (prefix.is_empty() && uri.is_empty())
+                || !uses_prefix(raw, prefix))
+        };
+        if let Some(shared) = &self.shared {
+            if !tops
+                .iter()
+                .any(|top| scope.iter().any(|(p, u)| needed(top, p, u)))
+            {
+                return Payload::xml(shared.slice(from..from + raw.len()));
+            }
+        }
         let mut out = Vec::with_capacity(raw.len() + 128);
         let mut cursor = 0;
         for top in tops {
             let name_end = top.name_end - from;
             out.extend_from_slice(&raw[cursor..name_end]);
             for (prefix, uri) in scope.iter().copied() {
-                if top.declares.contains(prefix)
-                    || (prefix.is_empty() && uri.is_empty())
-                    || !uses_prefix(raw, prefix)
-                {
+                if !needed(top, prefix, uri) {
                     continue;
                 }
                 if prefix.is_empty() {

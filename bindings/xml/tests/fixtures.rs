@@ -29,6 +29,13 @@ fn every_fixture_round_trips_through_the_model() {
                 panic!("{name} re-read: {e}\n{}", String::from_utf8_lossy(&written))
             });
             assert_eq!(first, second, "{name}");
+            let shared = binding
+                .decode_shared(bytes::Bytes::from(bytes.clone()))
+                .unwrap();
+            assert_eq!(
+                first, shared,
+                "{name}: decoding from shared bytes reads the same"
+            );
             assert_eq!(
                 written,
                 encode(&second),

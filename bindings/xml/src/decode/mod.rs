@@ -14,11 +14,16 @@ use taxii_core::*;
 /// Reads one message of `version` from `input`.
 pub(crate) fn decode(
     input: &[u8],
+    shared: Option<bytes::Bytes>,
     version: Version,
     limits: Limits,
 ) -> Result<Message, DecodeError> {
     let binding = crate::binding_name(version);
-    let root = TreeReader::new(input, limits, binding).read_document(capture_policy)?;
+    let mut reader = TreeReader::new(input, limits, binding);
+    if let Some(shared) = shared {
+        reader = reader.sharing(shared);
+    }
+    let root = reader.read_document(capture_policy)?;
     let cx = Cx {
         input,
         binding,

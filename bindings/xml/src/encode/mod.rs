@@ -13,6 +13,7 @@ use taxii_core::*;
 pub(crate) fn encode(message: &Message) -> Result<Vec<u8>, Error> {
     let version = message.version;
     let mut w = Writer::new(version);
+    w.out.reserve(size_hint(message));
     let msg_type = message.message_type();
     if !msg_type.exists_in(version) {
         return Err(w.invalid(format!("{msg_type} does not exist in {version}")));
@@ -56,6 +57,29 @@ pub(crate) fn encode(message: &Message) -> Result<Vec<u8>, Error> {
     Ok(w.out)
 }
 
+/// About how long the document will be: the payloads plus a generous allowance for the
+/// envelope, so a large Poll Response is written without the buffer doubling (and briefly
+/// holding twice its size).
+fn size_hint(message: &Message) -> usize {
+    let blocks: &[ContentBlock] = match &message.body {
+        Body::PollResponse(r) => &r.content_blocks,
+        Body::InboxMessage(m) => &m.content_blocks,
+        _ => &[],
+    };
+    let payloads: usize = blocks
+        .iter()
+        .map(|b| b.content.bytes.len() + b.signature.as_ref().map_or(0, |s| s.0.len()) + 512)
+        .sum();
+    payloads
+        + message
+            .header
+            .extended_headers
+            .iter()
+            .map(|h| h.value.bytes.len() + 256)
+            .sum::<usize>()
+        + 4096
+}
+
 fn check_id(w: &Writer, id: &str, what: &str) -> Result<(), Error> {
     if id.is_empty() {
         return Err(w.invalid(format!("{what} is empty")));
@@ -82,7 +106,7 @@ impl Writer {
             Version::V11 => "taxii_11",
         };
         Writer {
-            out: Vec::with_capacity(4096),
+            out: Vec::new(),
             version,
             prefix,
         }
