@@ -44,6 +44,8 @@ fn broker_lock_file() -> std::fs::File {
 }
 
 /// Held while a test stops and starts the broker.
+// File::lock is 1.89; the tests need 1.89 anyway (taxii-testkit's rust-version).
+#[allow(clippy::incompatible_msrv)]
 pub fn broker_lock_exclusive() -> BrokerLock {
     let file = broker_lock_file();
     file.lock().expect("lock the broker lock");
@@ -51,6 +53,7 @@ pub fn broker_lock_exclusive() -> BrokerLock {
 }
 
 /// Held while a test needs the broker up.
+#[allow(clippy::incompatible_msrv)]
 pub fn broker_lock_shared() -> BrokerLock {
     let file = broker_lock_file();
     file.lock_shared().expect("lock the broker lock (shared)");

@@ -68,8 +68,7 @@ fn start_member(queue: &str) -> CancellationToken {
     let answer = Envelope {
         body: MessageBindingKind::Xml11
             .encode(&status)
-            .expect("encode status")
-            .into(),
+            .expect("encode status"),
         message_binding: ids::MESSAGE_XML_11.into(),
         services: ids::SERVICES_11.into(),
         protocol: taxii_amqp::PROTOCOL_AMQP.into(),
