@@ -659,3 +659,139 @@ fn the_amqp_listener_refuses_bad_messages_dead_letters_them_and_keeps_consuming(
         gateway.logs()
     );
 }
+
+/// An AMQP listener in front of the built-in hub (collection `kept`).
+fn hub_routes(queue: &str) -> String {
+    format!(
+        r#"
+[hub]
+data_dir = "./data"
+
+[[listener]]
+name = "bus"
+protocol = "amqp"
+url = "{BROKER_URL}"
+queue = "{queue}"
+message_bindings = ["xml11"]
+
+[[partner]]
+name = "guest"
+auth = "anonymous"
+collections = ["*"]
+
+[[peer]]
+name = "hub"
+protocol = "local"
+
+[[collection]]
+name = "kept"
+peer = "hub"
+"#
+    )
+}
+
+/// The gateway answers every failure with a Status Message; over AMQP a failed one-way
+/// Inbox message must not be acked as if delivered (it is dead-lettered), and a failed
+/// request still gets the gateway's own answer (its in_response_to, its reason).
+#[test]
+fn a_refused_one_way_inbox_message_is_dead_lettered_and_a_refused_request_gets_the_gateways_answer()
+{
+    require_rabbitmq();
+    let _broker = broker_lock_shared();
+    let queue = unique("gateway.hub");
+    let _cleanup = Queues::new(&[&queue]);
+    let gateway = Gateway::start(&hub_routes(&queue));
+    assert!(
+        gateway.wait_for_log("consuming", 0, std::time::Duration::from_secs(20)),
+        "{}",
+        gateway.logs()
+    );
+    let kept_one_way = stix_package("kept-one-way");
+    let kept_request = stix_package("kept-request");
+    let one_way = |id: &str, body: String| {
+        json!({"body": body, "content_type": "application/xml",
+               "headers": amqp_headers(XML11, SERVICES11), "reply": false,
+               "correlation_id": id})
+    };
+    let run = partner(
+        &queue,
+        &[
+            request(
+                XML11,
+                SERVICES11,
+                "r-nowhere",
+                &inbox_message("501", "nowhere", &stix_package("lost")),
+            ),
+            one_way(
+                "o-nowhere",
+                inbox_message("502", "nowhere", &stix_package("lost")),
+            ),
+            one_way("o-kept", inbox_message("503", "kept", &kept_one_way)),
+            request(
+                XML11,
+                SERVICES11,
+                "r-kept",
+                &inbox_message("504", "kept", &kept_request),
+            ),
+        ],
+        30,
+    );
+    assert_eq!(run.returned, 0);
+    let refused = reply_message(run.reply("r-nowhere")).unwrap_or_else(|e| panic!("{e}"));
+    let s = status(&refused).unwrap_or_else(|| panic!("not a status: {refused:?}"));
+    assert_ne!(s.status_type, StatusType::Success, "{s:?}");
+    assert_eq!(
+        refused.header.in_response_to.as_deref(),
+        Some("501"),
+        "the requester did not get the gateway's own answer: {refused:?}"
+    );
+    assert!(
+        s.message.as_deref().is_some_and(|m| m.contains("nowhere")),
+        "the reason does not name the collection: {s:?}"
+    );
+    let kept = reply_message(run.reply("r-kept")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        status(&kept).map(|s| s.status_type.clone()),
+        Some(StatusType::Success),
+        "{kept:?}\n{}",
+        gateway.logs()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let dead = drain(&format!("{queue}.dead"), 10);
+    let dead_ids: Vec<&str> = dead
+        .iter()
+        .filter_map(|m| m["correlation_id"].as_str())
+        .collect();
+    assert_eq!(
+        dead_ids,
+        ["o-nowhere"],
+        "only the refused one-way message belongs in the dead-letter queue: {dead:#?}\n{}",
+        gateway.logs()
+    );
+    // Both accepted messages are in the hub.
+    let run = partner(
+        &queue,
+        &[request(
+            XML11,
+            SERVICES11,
+            "poll",
+            &poll_request("505", "kept"),
+        )],
+        30,
+    );
+    let poll = reply_message(run.reply("poll")).unwrap_or_else(|e| panic!("{e}"));
+    let Body::PollResponse(p) = &poll.body else {
+        panic!("not a Poll_Response: {poll:?}\n{}", gateway.logs());
+    };
+    let contents: Vec<String> = p
+        .content_blocks
+        .iter()
+        .map(|b| String::from_utf8_lossy(&b.content.bytes).into_owned())
+        .collect();
+    for expected in [&kept_one_way, &kept_request] {
+        assert!(
+            contents.contains(expected),
+            "{expected} not in the hub: {contents:#?}"
+        );
+    }
+}
