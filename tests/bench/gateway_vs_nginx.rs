@@ -124,7 +124,7 @@ fn start_nginx(dir: &std::path::Path, peer: SocketAddr) -> (SocketAddr, Killed) 
         "daemon off; worker_processes 1; pid {dir}/nginx.pid; error_log {dir}/error.log;
 events {{ worker_connections 1024; }}
 http {{
-  access_log off;
+  access_log off; keepalive_requests 100000000; keepalive_timeout 600s;
   client_body_temp_path {dir}/body; proxy_temp_path {dir}/proxy; fastcgi_temp_path {dir}/fcgi;
   uwsgi_temp_path {dir}/uwsgi; scgi_temp_path {dir}/scgi;
   upstream peer {{ server {peer}; keepalive 32; }}
