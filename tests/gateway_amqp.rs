@@ -795,3 +795,25 @@ fn a_refused_one_way_inbox_message_is_dead_lettered_and_a_refused_request_gets_t
         );
     }
 }
+
+/// RabbitMQ validates `user_id`, so a partner may send it (and taxii-amqp's client, the
+/// gateway's own, always does): on a listener whose only partner is anonymous, a
+/// broker-validated user with no partner of its own is that anonymous partner, as if it had
+/// not sent `user_id` (which it is free to omit anyway).
+#[test]
+fn a_partner_sending_its_broker_user_id_reaches_an_anonymous_listener() {
+    require_rabbitmq();
+    let _broker = broker_lock_shared();
+    let queue = unique("gateway.user-id");
+    let _cleanup = Queues::new(&[&queue]);
+    let gateway = Gateway::start(&hub_routes(&queue));
+    let mut with_user = request(XML11, SERVICES11, "who", &discovery_request("601"));
+    with_user["user_id"] = json!("guest");
+    let run = partner(&queue, &[with_user], 30);
+    let answer = reply_message(run.reply("who")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        matches!(answer.body, Body::DiscoveryResponse(_)),
+        "a partner with user_id guest was refused: {answer:?}\n{}",
+        gateway.logs()
+    );
+}

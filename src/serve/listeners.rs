@@ -2,13 +2,13 @@
 
 use super::verifier::PartnerVerifier;
 use crate::bindings::MessageBindingKind;
-use crate::config::{ListenerProtocol, ListenerRoute, RouteTable};
+use crate::config::{ListenerProtocol, ListenerRoute, PartnerAuth, RouteTable};
 use crate::gateway::{AmqpStatusWriter, GatewayStatusWriter, Router};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use taxii_amqp::{AmqpListener, AmqpListenerConfig, StatusRequest, StatusWriter};
-use taxii_core::{Body, Envelope, Error, Exchange, Listener, StatusType, Version};
+use taxii_core::{Body, Envelope, Error, Exchange, Identity, Listener, StatusType, Version};
 use taxii_http::{ClientCertificates, HttpListener, HttpListenerConfig, TlsServerSettings};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -257,7 +257,8 @@ impl RefusedAnswers {
 
 #[async_trait::async_trait]
 impl Exchange for AmqpHandler {
-    async fn exchange(&self, request: Envelope) -> Result<Envelope, Error> {
+    async fn exchange(&self, mut request: Envelope) -> Result<Envelope, Error> {
+        self.anonymous_unless_known(&mut request);
         let answer = self.router.exchange(request).await?;
         let Some(status) = failure_status(&answer) else {
             return Ok(answer);
@@ -273,6 +274,35 @@ impl Exchange for AmqpHandler {
             what,
             status: status.status_type,
         }))
+    }
+}
+
+impl AmqpHandler {
+    /// A broker-validated `user_id` that no partner of this listener is known by, on a
+    /// listener with an anonymous partner, is that partner: `user_id` is optional (the
+    /// sender could as well have left it out) and taxii-amqp's client, the gateway's own,
+    /// always sends it, so without this one gateway could not reach another's anonymous
+    /// AMQP listener.
+    fn anonymous_unless_known(&self, request: &mut Envelope) {
+        let Identity::Basic { user } = &request.origin.identity else {
+            return;
+        };
+        let runtime = self.router.runtime();
+        let listener = request.origin.listener.as_str();
+        let (mut known, mut anonymous) = (false, false);
+        for p in runtime.table.partners.iter() {
+            if !p.may_use_listener(listener) {
+                continue;
+            }
+            match &p.auth {
+                PartnerAuth::Basic { user: u, .. } if u == user => known = true,
+                PartnerAuth::Anonymous => anonymous = true,
+                _ => {}
+            }
+        }
+        if !known && anonymous {
+            request.origin.identity = Identity::Anonymous;
+        }
     }
 }
 

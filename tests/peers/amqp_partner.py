@@ -2,7 +2,7 @@
 
 Usage: amqp_partner.py QUEUE [WAIT_SECONDS] < requests.json
 requests.json: [{"body": str, "content_type": str|null, "headers": {..}|null,
-                 "reply": bool, "correlation_id": str|null}]
+                 "reply": bool, "correlation_id": str|null, "user_id": str|null}]
 Bodies are sent as given (UTF-8); "body_repeat": n repeats the body n times (large bodies).
 Each request with "reply" gets reply_to = amq.rabbitmq.reply-to (direct reply-to) and is
 published persistent, mandatory, on a confirmed channel. Waits up to WAIT_SECONDS (default
@@ -50,6 +50,7 @@ def main():
             content_type=request.get("content_type"),
             headers=request.get("headers"),
             correlation_id=request.get("correlation_id"),
+            user_id=request.get("user_id"),
             reply_to="amq.rabbitmq.reply-to" if request.get("reply") else None,
             delivery_mode=2,
         )
