@@ -7,6 +7,10 @@
 //! had an honest answer for each message: SUCCESS (request/response) or the broker's
 //! confirm (one-way), else an error or timeout it saw and retried.
 //!
+//! Also: the gateway's AMQP client (to an AMQP community) and its AMQP listener recover
+//! from a broker restart, and a gateway started while the broker is down consumes once it
+//! is up.
+//!
 //! `GW_AMQP_LOSS_MESSAGES` sets the number of messages (default 10,000).
 
 #[path = "amqp_support/mod.rs"]
@@ -36,6 +40,9 @@ fn rabbitmqctl(action: &str) {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The tests of this binary stop the broker: one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Restarts the broker application if the test panics while it is stopped.
 struct BrokerGuard;
@@ -144,6 +151,7 @@ fn hub_ids(gateway: &Gateway) -> (HashSet<usize>, usize) {
 #[test]
 fn every_inbox_message_from_amqp_partners_reaches_the_hub_across_broker_and_gateway_restarts() {
     require_rabbitmq();
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let _lock = broker_lock_exclusive();
     let messages: usize = std::env::var("GW_AMQP_LOSS_MESSAGES")
         .ok()
@@ -240,4 +248,156 @@ fn every_inbox_message_from_amqp_partners_reaches_the_hub_across_broker_and_gate
         "no partner noticed the broker restarts: the test disrupted nothing\n{report}"
     );
     assert_eq!(dead, 0, "messages were dead-lettered\n{report}");
+}
+
+fn inbox_xml(id: &str, collection: &str, content: &str) -> String {
+    let ns = r#"xmlns:taxii_11="http://taxii.mitre.org/messages/taxii_xml_binding-1.1""#;
+    format!(
+        r#"<taxii_11:Inbox_Message {ns} message_id="{id}"><taxii_11:Destination_Collection_Name>{collection}</taxii_11:Destination_Collection_Name><taxii_11:Content_Block><taxii_11:Content_Binding binding_id="{STIX111}"/><taxii_11:Content>{content}</taxii_11:Content></taxii_11:Content_Block></taxii_11:Inbox_Message>"#
+    )
+}
+
+/// HTTP inbox through the gateway to the AMQP community: the status type it answered.
+fn push(gateway: &Gateway, id: &str, content: &str) -> taxii_core::StatusType {
+    let (_, answer) = exchange(
+        gateway,
+        &format!("{}/inbox", gateway.url("public")),
+        XML11,
+        SERVICES11,
+        None,
+        &inbox_xml(id, "intel", content),
+    );
+    match answer.body {
+        Body::StatusMessage(s) => s.status_type,
+        other => panic!("not a status: {other:?}"),
+    }
+}
+
+#[test]
+fn the_gateways_amqp_client_and_listener_recover_from_broker_restarts() {
+    require_rabbitmq();
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let _lock = broker_lock_exclusive();
+    let _broker = BrokerGuard;
+    let inbox_queue = unique("recover.community.inbox");
+    let listener_queue = unique("recover.listener");
+    let _cleanup = Queues::new(&[&inbox_queue, &listener_queue]);
+    let routes = format!(
+        r#"
+[hub]
+data_dir = "./data"
+
+[[listener]]
+name = "public"
+protocol = "http"
+bind = "127.0.0.1:0"
+path = "/taxii"
+
+[[listener]]
+name = "bus"
+protocol = "amqp"
+url = "{BROKER_URL}"
+queue = "{listener_queue}"
+message_bindings = ["xml11"]
+
+[[partner]]
+name = "guest"
+auth = "anonymous"
+collections = ["*"]
+
+[[peer]]
+name = "community"
+protocol = "amqp"
+message = "json"
+services = "1.1"
+inbox = "{BROKER_URL}?queue={inbox_queue}"
+auth = {{ basic = {{ user = "guest", password_env = "GW_TEST_AMQP_PASSWORD" }} }}
+timeout_ms = 5000
+
+[[peer]]
+name = "hub"
+protocol = "local"
+
+[[collection]]
+name = "intel"
+peer = "community"
+services = ["inbox"]
+
+[[collection]]
+name = "kept"
+peer = "hub"
+"#
+    );
+    // Started while the broker is down: it must come up and consume later.
+    rabbitmqctl("stop_app");
+    let gateway = Gateway::start_with_env(&routes, &[("GW_TEST_AMQP_PASSWORD", "guest")]);
+    std::thread::sleep(Duration::from_secs(2));
+    rabbitmqctl("start_app");
+    assert!(
+        gateway.wait_for_log("consuming", 0, Duration::from_secs(60)),
+        "the AMQP listener did not consume after the broker came up:\n{}",
+        gateway.logs()
+    );
+    let community = Community::start(&[&inbox_queue], "1.1", 1);
+    assert_eq!(
+        push(&gateway, "1", &stix_package("before-restart")),
+        taxii_core::StatusType::Success,
+        "{}",
+        gateway.logs()
+    );
+    assert_eq!(community.finish().len(), 1);
+
+    rabbitmqctl("stop_app");
+    std::thread::sleep(Duration::from_secs(2));
+    rabbitmqctl("start_app");
+    let community = Community::start(&[&inbox_queue], "1.1", 1);
+    // The client's connection died with the broker: it reconnects on its own. A RETRY on
+    // the way is an honest answer; a hang or a FAILURE is not.
+    let started = Instant::now();
+    let mut answers = Vec::new();
+    loop {
+        let status = push(&gateway, "2", &stix_package("after-restart"));
+        answers.push(status.clone());
+        if status == taxii_core::StatusType::Success {
+            break;
+        }
+        assert_eq!(
+            status,
+            taxii_core::StatusType::Retry,
+            "after a broker restart the gateway answered {answers:?}\n{}",
+            gateway.logs()
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the gateway's AMQP client never recovered: {answers:?}\n{}",
+            gateway.logs()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let received = community.finish();
+    assert!(
+        received.iter().any(|m| m["body"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("after-restart")),
+        "{received:#?}"
+    );
+    println!("answers after the broker restart: {answers:?}");
+    // And the listener consumes again.
+    let run = partner(
+        &listener_queue,
+        &[request(
+            XML11,
+            SERVICES11,
+            "after",
+            &inbox_xml("3", "kept", &stix_package("listener-after-restart")),
+        )],
+        30,
+    );
+    let reply = reply_message(run.reply("after")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        matches!(&reply.body, Body::StatusMessage(s) if s.status_type == taxii_core::StatusType::Success),
+        "{reply:?}\n{}",
+        gateway.logs()
+    );
 }
