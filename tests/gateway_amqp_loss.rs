@@ -20,7 +20,10 @@ mod common;
 use amqp_support::*;
 use common::*;
 use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use taxii_core::Body;
 use taxii_testkit::serde_json::{self, Value};
@@ -91,28 +94,80 @@ peer = "hub"
     )
 }
 
-fn spawn_partner(queue: &str, mode: &str, first: usize, count: usize) -> Child {
-    let mut command = peer_script_command("amqp_loss_partner.py");
-    command
-        .args([
-            queue,
-            mode,
-            &first.to_string(),
-            &count.to_string(),
-            "loss",
-            "900",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    command.spawn().expect("start amqp_loss_partner.py")
+/// A running loss partner: its progress (messages delivered so far) and its report.
+struct LossPartner {
+    child: Child,
+    sent: usize,
+    progress: Arc<AtomicUsize>,
+    reader: std::thread::JoinHandle<Option<String>>,
 }
 
-fn partner_report(child: Child) -> Value {
-    let output = child.wait_with_output().expect("partner output");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    serde_json::from_str(stdout.lines().last().unwrap_or_default())
-        .unwrap_or_else(|e| panic!("amqp_loss_partner.py printed no report ({e}): {stdout}"))
+impl LossPartner {
+    fn spawn(queue: &str, mode: &str, first: usize, count: usize) -> LossPartner {
+        let mut command = peer_script_command("amqp_loss_partner.py");
+        command
+            .args([
+                queue,
+                mode,
+                &first.to_string(),
+                &count.to_string(),
+                "loss",
+                "900",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = command.spawn().expect("start amqp_loss_partner.py");
+        let stdout = child.stdout.take().expect("stdout");
+        let progress = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::clone(&progress);
+        let reader = std::thread::spawn(move || {
+            let mut last = None;
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                match line.strip_prefix("progress ") {
+                    Some(n) => seen.store(n.trim().parse().unwrap_or(0), Ordering::Relaxed),
+                    None => last = Some(line),
+                }
+            }
+            last
+        });
+        LossPartner {
+            child,
+            sent: count,
+            progress,
+            reader,
+        }
+    }
+
+    fn fraction(&self) -> f64 {
+        self.progress.load(Ordering::Relaxed) as f64 / self.sent.max(1) as f64
+    }
+
+    fn report(mut self) -> Value {
+        let _ = self.child.wait();
+        let line = self
+            .reader
+            .join()
+            .expect("partner reader")
+            .unwrap_or_default();
+        serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("amqp_loss_partner.py printed no report ({e}): {line}"))
+    }
+}
+
+/// Waits until the faster partner has delivered `fraction` of its messages (so both are
+/// still sending when the next disruption comes).
+fn wait_for_progress(partners: &[&LossPartner], fraction: f64) {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while partners.iter().map(|p| p.fraction()).fold(0.0, f64::max) < fraction {
+        assert!(
+            Instant::now() < deadline,
+            "the partners made no progress to {fraction}: {:?}",
+            partners.iter().map(|p| p.fraction()).collect::<Vec<_>>()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// The distinct `loss-N` ids in the hub's collection, and the number of blocks, polled
@@ -170,37 +225,46 @@ fn every_inbox_message_from_amqp_partners_reaches_the_hub_across_broker_and_gate
         gateway.logs()
     );
     let half = messages / 2;
-    let one_way = spawn_partner(&queue, "oneway", 0, half);
-    let request = spawn_partner(&queue, "request", half, messages - half);
+    let one_way = LossPartner::spawn(&queue, "oneway", 0, half);
+    let request = LossPartner::spawn(&queue, "request", half, messages - half);
 
     let _broker = BrokerGuard;
     let mut events = Vec::new();
-    let mut event =
-        |what: &str| events.push(format!("{:>6.1}s {what}", started.elapsed().as_secs_f64()));
-    std::thread::sleep(Duration::from_secs(4));
-    event("rabbitmqctl stop_app");
+    let mut event = |what: &str, partners: &[&LossPartner]| {
+        events.push(format!(
+            "{:>6.1}s {what} (partners at {:.0}% / {:.0}%)",
+            started.elapsed().as_secs_f64(),
+            partners[0].fraction() * 100.0,
+            partners[1].fraction() * 100.0
+        ))
+    };
+    let both = [&one_way, &request];
+    wait_for_progress(&both, 0.15);
+    event("rabbitmqctl stop_app", &both);
     rabbitmqctl("stop_app");
     std::thread::sleep(Duration::from_secs(3));
     rabbitmqctl("start_app");
-    event("rabbitmqctl start_app done");
-    std::thread::sleep(Duration::from_secs(5));
-    event("kill -9 the gateway");
+    event("rabbitmqctl start_app done", &both);
+    wait_for_progress(&both, 0.45);
+    event("kill -9 the gateway", &both);
     gateway.signal("KILL");
     drop(gateway);
     std::thread::sleep(Duration::from_secs(1));
     gateway = Gateway::start(&routes);
-    event("gateway restarted on the same data dir");
-    std::thread::sleep(Duration::from_secs(5));
-    event("rabbitmqctl stop_app");
+    event("gateway restarted on the same data dir", &both);
+    wait_for_progress(&both, 0.75);
+    event("rabbitmqctl stop_app", &both);
     rabbitmqctl("stop_app");
     std::thread::sleep(Duration::from_secs(2));
     rabbitmqctl("start_app");
-    event("rabbitmqctl start_app done");
+    event("rabbitmqctl start_app done", &both);
 
-    let one_way = partner_report(one_way);
-    event("one-way partner finished");
-    let request = partner_report(request);
-    event("request/response partner finished");
+    let one_way = one_way.report();
+    let request = request.report();
+    events.push(format!(
+        "{:>6.1}s both partners finished",
+        started.elapsed().as_secs_f64()
+    ));
 
     // Let the listener drain what the one-way partner left in the queue.
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -213,7 +277,10 @@ fn every_inbox_message_from_amqp_partners_reaches_the_hub_across_broker_and_gate
         }
         std::thread::sleep(Duration::from_secs(1));
     }
-    event("hub polled");
+    events.push(format!(
+        "{:>6.1}s hub polled",
+        started.elapsed().as_secs_f64()
+    ));
     let (ids, blocks) = last;
     let missing: Vec<usize> = (0..messages).filter(|n| !ids.contains(n)).collect();
     let dead = count(&format!("{queue}.dead")).0;

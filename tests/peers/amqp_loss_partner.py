@@ -11,7 +11,7 @@ Message n (FIRST <= n < FIRST+COUNT) is a TAXII 1.1 XML Inbox_Message to COLLECT
 one content block is <loss-item id="loss-N"/>. Anything else (a non-SUCCESS status, no
 reply within REPLY_TIMEOUT, a nack, a returned message, a lost connection) is counted by
 kind and the message is sent again, until DEADLINE_SECONDS (default 600) pass.
-Prints one JSON object: {"mode", "delivered": n, "attempts": n, "observed": {kind: n},
+Prints "progress N" (messages delivered so far) every 250 deliveries, then one JSON object: {"mode", "delivered": n, "attempts": n, "observed": {kind: n},
 "undelivered": [ids], "seconds": s}.
 """
 import json
@@ -100,6 +100,8 @@ def main():
                         continue
                     pending.pop()
                     delivered.add(n)
+                    if len(delivered) % 250 == 0:
+                        print("progress %d" % len(delivered), flush=True)
             else:
                 in_flight = {}  # correlation_id -> (n, sent_at)
 
@@ -111,6 +113,8 @@ def main():
                     status = status_of(reply_body)
                     if status == "SUCCESS":
                         delivered.add(entry[0])
+                        if len(delivered) % 250 == 0:
+                            print("progress %d" % len(delivered), flush=True)
                     else:
                         see("status_" + status)
                         pending.append(entry[0])
