@@ -111,7 +111,7 @@ struct Target {
     authorization: Option<String>,
 }
 
-fn hub_routes(data_dir: &Path, port: u16, part_size: usize) -> String {
+fn hub_routes(data_dir: &Path, part_size: usize) -> String {
     format!(
         r#"
 [hub]
@@ -121,7 +121,7 @@ part_size = {part_size}
 [[listener]]
 name = "bench"
 protocol = "http"
-bind = "127.0.0.1:{port}"
+bind = "127.0.0.1:0"
 path = "/taxii"
 message_bindings = ["xml11"]
 versions = ["1.1"]
@@ -145,34 +145,63 @@ content_bindings = ["urn:stix.mitre.org:xml:1.1.1"]
     )
 }
 
-/// The gateway with its hub on `dir/hub-data` (kept across restarts).
+/// The gateway with its hub on `dir/hub-data` (kept across restarts), listening on the
+/// port it chose and printed.
 fn start_hub(dir: &Path, part_size: usize) -> (Target, Killed) {
-    let port = taxii_testkit::free_port();
     let routes = dir.join(format!("routes-{part_size}.toml"));
-    std::fs::write(&routes, hub_routes(&dir.join("hub-data"), port, part_size))
+    std::fs::write(&routes, hub_routes(&dir.join("hub-data"), part_size))
         .expect("write routes.toml");
-    let log = std::fs::File::create(dir.join(format!("gateway-{part_size}.log"))).expect("log");
-    let child = Command::new(env!("CARGO_BIN_EXE_taxii-gateway"))
+    let log_path = dir.join(format!("gateway-{part_size}.log"));
+    let log = std::fs::File::create(&log_path).expect("log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_taxii-gateway"))
         .args(["run", "--routes"])
         .arg(&routes)
         .env("RUST_LOG", "warn")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(log)
         .spawn()
         .expect("taxii-gateway starts");
+    let stdout = child.stdout.take().expect("stdout");
     let child = Killed(child);
-    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    wait_for_port(addr, dir);
+    let (found, port) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        // Reads on to the end, so the gateway never blocks on a full pipe.
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let url = line.strip_prefix("taxii-gateway: listener bench on http://");
+            if let Some(port) = url.and_then(|u| u.split(['/', ':']).nth(1)) {
+                let _ = found.send(port.parse::<u16>().ok());
+            }
+        }
+    });
+    let port = port.recv_timeout(Duration::from_secs(30)).ok().flatten();
+    let Some(port) = port else {
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        panic!("the gateway printed no listener line within 30 s:\n{log}");
+    };
     let target = Target {
         name: "hub",
-        addr,
+        addr: ([127, 0, 0, 1], port).into(),
         inbox: "/taxii/inbox".into(),
         poll: "/taxii/poll".into(),
         authorization: None,
     };
     (target, child)
+}
+
+fn gateway_log(dir: &Path) -> String {
+    let mut out = String::new();
+    for part in [PART, HUB_DEFAULT_PART] {
+        let text = std::fs::read_to_string(dir.join(format!("gateway-{part}.log")));
+        let text = text.unwrap_or_default();
+        out.push_str(&text[text.len().saturating_sub(8000)..]);
+    }
+    out
 }
 
 /// How the client proves it is the harness account to OpenTAXII.
@@ -238,17 +267,6 @@ async fn opentaxii_token(addr: SocketAddr) -> Result<String, String> {
         .as_str()
         .map(str::to_owned)
         .ok_or_else(|| format!("OpenTAXII /management/auth gave no token: HTTP {status} {answer}"))
-}
-
-fn wait_for_port(addr: SocketAddr, dir: &Path) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(addr).is_err() {
-        if Instant::now() > deadline {
-            let log = std::fs::read_to_string(dir.join("gateway-5.log")).unwrap_or_default();
-            panic!("the gateway did not open {addr} within 30 s:\n{log}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn base64(input: &[u8]) -> String {
@@ -654,9 +672,12 @@ async fn scenario(
     let ot = opentaxii_target(&server, auth).await?;
     let all = messages.len();
     let fail = |e: String| format!("{e}\nOpenTAXII's log:\n{}", server.logs());
+    let hub_fail = |e: String| format!("{e}\nthe gateway's log:\n{}", gateway_log(dir.path()));
 
     // Inbox: hub, then OpenTAXII (capped when a budget is given).
-    let (hub_inbox, _) = push(&hub, messages, clients, None).await?;
+    let (hub_inbox, _) = push(&hub, messages, clients, None)
+        .await
+        .map_err(hub_fail)?;
     let inbox_deadline = opentaxii_budget.map(|b| Instant::now() + b.mul_f64(0.6));
     let started = Instant::now();
     let (ot_inbox, ot_sent) = push(&ot, messages, clients, inbox_deadline)
@@ -666,7 +687,9 @@ async fn scenario(
 
     // Poll: hub, then OpenTAXII, 5 blocks a part.
     let hub_expected = expected_ids(messages, all);
-    let hub_poll = poll(&hub, &hub_expected, PART, clients, None).await?;
+    let hub_poll = poll(&hub, &hub_expected, PART, clients, None)
+        .await
+        .map_err(hub_fail)?;
     let ot_expected = expected_ids(messages, ot_sent);
     let ot_poll = poll(&ot, &ot_expected, PART, clients, poll_deadline)
         .await
@@ -676,7 +699,9 @@ async fn scenario(
     let poll_default_part = if with_default_part {
         drop(gateway);
         let (hub, _gateway) = start_hub(dir.path(), HUB_DEFAULT_PART);
-        let polled = poll(&hub, &hub_expected, HUB_DEFAULT_PART, clients, None).await?;
+        let polled = poll(&hub, &hub_expected, HUB_DEFAULT_PART, clients, None)
+            .await
+            .map_err(hub_fail)?;
         Some(polled.rate)
     } else {
         drop(gateway);
