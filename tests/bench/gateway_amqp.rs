@@ -19,6 +19,9 @@
 //!   `mandatory`, confirms), run before and after the gateway runs: the root package has no
 //!   lapin dependency of its own.
 //!
+//! * For scale, the same member is also driven straight by `taxii_amqp::AmqpClient`
+//!   request/response (`CLIENTS` in flight): the AMQP round trip without HTTP or gateway.
+//!
 //! `GW_AMQP_BENCH_SECONDS` sets the measuring time per run (default 4). Nothing is asserted
 //! about the figures; every answer must be SUCCESS.
 
@@ -207,6 +210,56 @@ async fn load(addr: SocketAddr, body: Bytes, measure: Duration) -> f64 {
     total as f64 / measure.as_secs_f64()
 }
 
+/// Requests/s of `taxii_amqp::AmqpClient::exchange` straight to the member (`CLIENTS` in
+/// flight): the AMQP round trip without HTTP and without the gateway.
+async fn direct_requests(queue: &str, body: Bytes, measure: Duration) -> f64 {
+    let mut config = taxii_amqp::AmqpClientConfig::new(
+        "bench-direct",
+        format!("amqp://127.0.0.1:5672/%2f?queue={queue}")
+            .parse()
+            .expect("address"),
+    );
+    config.credentials = Some(Credentials::new("guest", "guest"));
+    let client = Arc::new(taxii_amqp::AmqpClient::new(config));
+    let envelope = Envelope {
+        body,
+        message_binding: ids::MESSAGE_XML_11.into(),
+        services: ids::SERVICES_11.into(),
+        protocol: taxii_amqp::PROTOCOL_AMQP.into(),
+        accept: vec![ids::MESSAGE_XML_11.into()],
+        origin: Origin::default(),
+    };
+    let start = Instant::now() + WARM_UP;
+    let end = start + measure;
+    let mut tasks = Vec::new();
+    for _ in 0..CLIENTS {
+        let (client, envelope) = (Arc::clone(&client), envelope.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut done = 0u64;
+            loop {
+                let t = Instant::now();
+                if t >= end {
+                    break;
+                }
+                client
+                    .exchange(envelope.clone())
+                    .await
+                    .expect("direct request");
+                if t >= start {
+                    done += 1;
+                }
+            }
+            done
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.expect("direct client");
+    }
+    client.close().await;
+    total as f64 / measure.as_secs_f64()
+}
+
 /// The taxii-amqp publish bench's bare lapin figures: (1 KB, 100 KB) msgs/s.
 fn bare_lapin() -> (f64, f64, String) {
     let output = Command::new(env!("CARGO"))
@@ -248,14 +301,17 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let (addr, gateway) = start_gateway(dir.path(), &queue);
     let mut gateway_rates = Vec::new();
+    let mut direct_rates = Vec::new();
     for (label, size) in [("1 KB", 1024usize), ("100 KB", 100 * 1024)] {
         let body = inbox_message(size);
-        let mut rates = Vec::new();
+        let (mut rates, mut direct) = (Vec::new(), Vec::new());
         for _ in 0..ROUNDS {
             rates.push(load(addr, body.clone(), measure).await);
+            direct.push(direct_requests(&queue, body.clone(), measure).await);
         }
-        println!("gateway {label}: rounds {rates:.0?} msgs/s");
+        println!("gateway {label}: rounds {rates:.0?} msgs/s; direct AMQP requests {direct:.0?}/s");
         gateway_rates.push(median(rates));
+        direct_rates.push(median(direct));
     }
     drop(gateway);
     stop.cancel();
@@ -278,10 +334,13 @@ async fn main() {
         let through = gateway_rates[i];
         println!(
             "{label:>7}: gateway {through:>8.0} msgs/s | bare lapin publisher {bare:>8.0} msgs/s \
-             (before {:.0}, after {:.0}) | gateway/bare {:.2}x",
+             (before {:.0}, after {:.0}) | gateway/bare {:.2}x | taxii-amqp request/response \
+             straight to the member {:.0}/s (gateway/that {:.2}x)",
             if i == 0 { before.0 } else { before.1 },
             if i == 0 { after.0 } else { after.1 },
-            through / bare
+            through / bare,
+            direct_rates[i],
+            through / direct_rates[i]
         );
     }
 }
