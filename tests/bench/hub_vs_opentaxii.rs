@@ -872,9 +872,13 @@ async fn small_scenarios(
 async fn main() {
     let o = options();
     println!(
-        "hub_vs_opentaxii: {} clients; 1,000 blocks: {} rounds (OT with a Bearer token) + 1 round (OT with Basic auth); {} blocks once, OpenTAXII's leg capped at ~{} s",
+        "hub_vs_opentaxii: {} clients; 1,000 blocks: {}; {} blocks once, OpenTAXII's leg capped at ~{} s",
         o.clients,
-        o.rounds,
+        if o.small {
+            format!("{} rounds (OT with a Bearer token) + 1 round (OT with Basic auth)", o.rounds)
+        } else {
+            "skipped (--big-only)".to_owned()
+        },
         o.big,
         o.budget.as_secs()
     );
