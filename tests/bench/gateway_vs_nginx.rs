@@ -108,8 +108,12 @@ async fn start_peer(binding: &dyn MessageBinding) -> (SocketAddr, CancellationTo
 struct Killed(Child);
 
 impl Drop for Killed {
+    /// SIGTERM, not SIGKILL: nginx's master then stops its workers too (a killed master
+    /// leaves them running, holding the port and our stdout).
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
         let _ = self.0.wait();
     }
 }
