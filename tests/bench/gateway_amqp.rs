@@ -25,10 +25,15 @@
 //! `GW_AMQP_BENCH_SECONDS` sets the measuring time per run (default 4). Nothing is asserted
 //! about the figures; every answer must be SUCCESS.
 
+#[path = "support.rs"]
+mod support;
+
+use support::Killed;
+
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use taxii_amqp::{AmqpListener, AmqpListenerConfig, Credentials};
@@ -49,15 +54,6 @@ struct Member {
 impl Exchange for Member {
     async fn exchange(&self, _request: Envelope) -> Result<Envelope, Error> {
         Ok(self.answer.clone())
-    }
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 
@@ -174,13 +170,7 @@ async fn load(addr: SocketAddr, body: Bytes, measure: Duration) -> f64 {
                 if t >= end {
                     break;
                 }
-                let request = hyper::Request::post("/taxii/inbox")
-                    .header("host", addr.to_string())
-                    .header("content-type", "application/xml")
-                    .header("x-taxii-content-type", ids::MESSAGE_XML_11)
-                    .header("x-taxii-accept", ids::MESSAGE_XML_11)
-                    .header("x-taxii-services", ids::SERVICES_11)
-                    .header("x-taxii-protocol", ids::PROTOCOL_HTTP_10)
+                let request = support::taxii_xml11_post(&addr.to_string(), "/taxii/inbox")
                     .body(Full::new(body.clone()))
                     .expect("request");
                 let response = sender.send_request(request).await.expect("answer");

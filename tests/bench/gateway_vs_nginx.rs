@@ -14,10 +14,15 @@
 //! each intermediary adds over the direct path, and the gateway/nginx ratios. Nothing is
 //! asserted. Needs nginx (`apt-get install nginx-light`).
 
+#[path = "support.rs"]
+mod support;
+
+use support::Killed;
+
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use taxii_core::*;
@@ -103,19 +108,6 @@ async fn start_peer(binding: &dyn MessageBinding) -> (SocketAddr, CancellationTo
             .await
     });
     (addr, stop)
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    /// SIGTERM, not SIGKILL: nginx's master then stops its workers too (a killed master
-    /// leaves them running, holding the port and our stdout).
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
-            .status();
-        let _ = self.0.wait();
-    }
 }
 
 fn start_nginx(dir: &std::path::Path, peer: SocketAddr) -> (SocketAddr, Killed) {
@@ -254,13 +246,7 @@ async fn load(addr: SocketAddr, path: &str, body: Bytes, clients: usize) -> Figu
                 if t >= end {
                     break;
                 }
-                let request = hyper::Request::post(path.as_str())
-                    .header("host", addr.to_string())
-                    .header("content-type", "application/xml")
-                    .header("x-taxii-content-type", ids::MESSAGE_XML_11)
-                    .header("x-taxii-accept", ids::MESSAGE_XML_11)
-                    .header("x-taxii-services", ids::SERVICES_11)
-                    .header("x-taxii-protocol", ids::PROTOCOL_HTTP_10)
+                let request = support::taxii_xml11_post(&addr.to_string(), path.as_str())
                     .body(Full::new(body.clone()))
                     .expect("request");
                 let response = sender.send_request(request).await.expect("answer");

@@ -41,12 +41,17 @@
 //! checked); the table says how many blocks it held. It prints; it asserts nothing about
 //! speed.
 
+#[path = "support.rs"]
+mod support;
+
+use support::Killed;
+
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -102,15 +107,6 @@ fn options() -> Options {
 
 // ---------------------------------------------------------------------------------------
 // The servers
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Where a client sends its requests, and as whom.
 #[derive(Clone)]
@@ -344,14 +340,8 @@ impl Client {
             self.connect().await?;
         }
         let sender = self.sender.as_mut().expect("connected");
-        let mut request = hyper::Request::post(path)
-            .header("host", self.target.addr.to_string())
-            .header("content-type", "application/xml")
-            .header("accept", "application/xml")
-            .header("x-taxii-content-type", ids::MESSAGE_XML_11)
-            .header("x-taxii-accept", ids::MESSAGE_XML_11)
-            .header("x-taxii-services", ids::SERVICES_11)
-            .header("x-taxii-protocol", ids::PROTOCOL_HTTP_10);
+        let mut request = support::taxii_xml11_post(&self.target.addr.to_string(), path)
+            .header("accept", "application/xml");
         if let Some(authorization) = &self.target.authorization {
             request = request.header("authorization", authorization.as_str());
         }
